@@ -1,0 +1,55 @@
+// Composition root: turns CLI options into a loaded config, a logger and a run context. Commands call these.
+import { loadConfig, locateConfig, type LoadedConfig } from './config/load.js';
+import { createLogger, type LoggerHandle, type LogLevel } from './logging/logger.js';
+import type { TargetConfig } from './targets/registry.js';
+import { UsageError } from './util/errors.js';
+import { Redactor } from './util/redact.js';
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel?: LogLevel;
+  json?: boolean;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+export interface Session extends LoadedConfig {
+  log: LoggerHandle;
+}
+
+/** Loads the config and opens the logger it describes; warnings found while loading are logged. */
+export async function openSession(options: GlobalOptions, io: Io): Promise<Session> {
+  const loaded = loadConfig(locateConfig(options.config, io.env), io.env);
+  const log = await createLogger({
+    level: options.logLevel ?? loaded.config.log.level,
+    json: options.json === true,
+    file: loaded.config.log.file
+      ? { path: loaded.config.log.file, maxSize: loaded.config.log.max_size, maxFiles: loaded.config.log.max_files }
+      : undefined,
+    redactor: loaded.redactor,
+    stderr: io.stderr,
+  });
+  for (const warning of loaded.warnings) log.logger.warn(warning);
+  return { ...loaded, log };
+}
+
+/** A logger without a config (for `verify PATH...`). */
+export function bareLogger(options: GlobalOptions, io: Io): Promise<LoggerHandle> {
+  return createLogger({ level: options.logLevel ?? 'info', json: options.json === true, redactor: new Redactor(), stderr: io.stderr });
+}
+
+/** The targets named with --target (all when none), or a UsageError naming the unknown ones. */
+export function selectTargets(targets: readonly TargetConfig[], names: readonly string[] | undefined): TargetConfig[] {
+  if (!names || names.length === 0) return [...targets];
+  const unknown = names.filter((n) => !targets.some((t) => t.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown target ${unknown.map((n) => `"${n}"`).join(', ')} (configured: ${targets.map((t) => t.name).join(', ')})`);
+  }
+  return targets.filter((t) => names.includes(t.name));
+}

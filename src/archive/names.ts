@@ -1,0 +1,56 @@
+// File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>` plus `.sha256` and `.json`. Name order is time order.
+
+export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz'] as const;
+export type ArchiveExt = (typeof ARCHIVE_EXTS)[number];
+
+export const SIDECAR_SUFFIX = '.sha256';
+export const MANIFEST_SUFFIX = '.json';
+/** Temporary files are hidden and carry this marker; only a run holding the lock removes stale ones. */
+export const TEMP_MARKER = '.snapshotter-tmp-';
+
+const STAMP_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** `20261121T221300Z` for a date (UTC, whole seconds). */
+export function formatStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The date of a stamp, or undefined when the text is not a valid stamp. */
+export function parseStamp(stamp: string): Date | undefined {
+  const m = STAMP_RE.exec(stamp);
+  if (!m) return undefined;
+  const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return formatStamp(date) === stamp ? date : undefined;
+}
+
+export function archiveName(target: string, stamp: string, ext: ArchiveExt): string {
+  return `${target}-${stamp}.${ext}`;
+}
+
+export interface ParsedArchiveName {
+  target: string;
+  stamp: string;
+  time: Date;
+  ext: ArchiveExt;
+}
+
+/** Parses `<target>-<stamp>.<ext>` for a known target name; anything else is not ours. */
+export function parseArchiveName(target: string, fileName: string): ParsedArchiveName | undefined {
+  if (!fileName.startsWith(`${target}-`)) return undefined;
+  const rest = fileName.slice(target.length + 1);
+  const ext = ARCHIVE_EXTS.find((e) => rest.endsWith(`.${e}`));
+  if (!ext) return undefined;
+  const stamp = rest.slice(0, -(ext.length + 1));
+  const time = parseStamp(stamp);
+  return time ? { target, stamp, time, ext } : undefined;
+}
+
+/** A hidden temporary name beside the final one, unique to this process. */
+export function tempName(finalName: string): string {
+  const random = Math.random().toString(36).slice(2, 10);
+  return `.${finalName}${TEMP_MARKER}${process.pid}-${random}`;
+}
+
+export function isTempName(fileName: string): boolean {
+  return fileName.startsWith('.') && fileName.includes(TEMP_MARKER);
+}

@@ -1,0 +1,180 @@
+// The archive sink every local target writes through: source → gzip (all cores) → sha256 → temp file → fsync,
+// then verify, sidecar and manifest, and the final names. Nothing half-written ever carries a backup's name.
+import { createWriteStream } from 'node:fs';
+import { access, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Warning } from '../report.js';
+import { errorMessage } from '../util/errors.js';
+import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
+import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
+import { ByteCounter, HashCounter } from './measure.js';
+import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
+import { ParallelGzip } from './parallel-gzip.js';
+import { checkArchiveStream } from './verify.js';
+
+export interface ArchiveWriterOptions {
+  dir: string;
+  target: string;
+  type: string;
+  hostname: string;
+  toolName: string;
+  toolVersion: string;
+  compressionLevel: number;
+  verifyAfterWrite: boolean;
+  now: () => Date;
+  /** Applied to the manifest text: secrets never reach disk. */
+  redact: (text: string) => string;
+  signal: AbortSignal;
+  onProgress?: (progress: { read: number; written: number }) => void;
+}
+
+export interface ArchiveSpec {
+  ext: ArchiveExt;
+  /** The uncompressed bytes to archive. */
+  source: Readable;
+  /** Recorded in the manifest: paths, container, snapshot name... */
+  describe: Record<string, unknown>;
+  /** Called after the source ended, before anything is committed; throws to reject the archive. */
+  finish?: () => Promise<{ entries?: number | null; warnings?: Warning[] }> | { entries?: number | null; warnings?: Warning[] };
+}
+
+export interface ArchiveInfo {
+  name: string;
+  path: string;
+  size_bytes: number;
+  sha256: string;
+  uncompressed_bytes: number;
+  entries: number | null;
+  warnings: Warning[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The first free archive name from `now` on: a second run within the same second takes the next second. */
+async function freeName(dir: string, target: string, ext: ArchiveExt, now: Date): Promise<string> {
+  for (let offset = 0; ; offset += 1) {
+    const name = archiveName(target, formatStamp(new Date(now.getTime() + offset * 1000)), ext);
+    const taken = await Promise.all([name, name + SIDECAR_SUFFIX, name + MANIFEST_SUFFIX].map((n) => exists(join(dir, n))));
+    if (!taken.some(Boolean)) return name;
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeTemp(dir: string, finalName: string, data: string): Promise<string> {
+  const path = join(dir, tempName(finalName));
+  const handle = await open(path, 'wx', FILE_MODE);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return path;
+}
+
+export class ArchiveWriter {
+  constructor(private readonly options: ArchiveWriterOptions) {}
+
+  /** Writes one complete backup (archive, sidecar, manifest) or nothing at all. */
+  async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
+    const o = this.options;
+    const started = o.now();
+    const name = await freeName(o.dir, o.target, spec.ext, started);
+    const finalPath = join(o.dir, name);
+    const temps: string[] = [];
+    const committed: string[] = [];
+    try {
+      const archiveTemp = join(o.dir, tempName(name));
+      temps.push(archiveTemp);
+      const read = new ByteCounter();
+      const written = new HashCounter();
+      const progress = o.onProgress;
+      if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
+      await pipeline(
+        spec.source,
+        read,
+        new ParallelGzip({ level: o.compressionLevel }),
+        written,
+        createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
+        { signal: o.signal },
+      );
+      await fsyncFile(archiveTemp);
+      const finished = (await spec.finish?.()) ?? {};
+      const entries = finished.entries ?? null;
+      const warnings = finished.warnings ?? [];
+
+      if (o.verifyAfterWrite) {
+        const check = await checkArchiveStream(archiveTemp, spec.ext, o.signal);
+        if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
+          throw new Error('verify after write: the file on disk differs from what was written');
+        }
+        if (check.uncompressed_bytes !== read.bytes) {
+          throw new Error(`verify after write: ${check.uncompressed_bytes} bytes decompressed, ${read.bytes} were written`);
+        }
+        if (entries !== null && check.entries !== entries) {
+          throw new Error(`verify after write: ${check.entries} tar entries read back, ${entries} were written`);
+        }
+      }
+
+      const manifest: Manifest = {
+        format_version: MANIFEST_FORMAT_VERSION,
+        tool: { name: o.toolName, version: o.toolVersion },
+        target: { name: o.target, type: o.type },
+        hostname: o.hostname,
+        started_at: started.toISOString(),
+        finished_at: o.now().toISOString(),
+        archive: name,
+        size_bytes: written.bytes,
+        sha256: written.sha256,
+        compression: { format: 'gzip', level: o.compressionLevel },
+        uncompressed_bytes: read.bytes,
+        entries,
+        source: spec.describe,
+        warnings,
+        verified_after_write: o.verifyAfterWrite,
+      };
+      const sidecarTemp = await writeTemp(o.dir, name + SIDECAR_SUFFIX, sidecarText(written.sha256, name));
+      temps.push(sidecarTemp);
+      const manifestTemp = await writeTemp(o.dir, name + MANIFEST_SUFFIX, o.redact(JSON.stringify(manifest, null, 2) + '\n'));
+      temps.push(manifestTemp);
+
+      // The archive takes its name last: until then no complete backup exists under this name.
+      for (const [temp, path] of [
+        [sidecarTemp, finalPath + SIDECAR_SUFFIX],
+        [manifestTemp, finalPath + MANIFEST_SUFFIX],
+        [archiveTemp, finalPath],
+      ] as const) {
+        await commitNoClobber(temp, path);
+        committed.push(path);
+      }
+      await syncDir(o.dir);
+      return {
+        name,
+        path: finalPath,
+        size_bytes: written.bytes,
+        sha256: written.sha256,
+        uncompressed_bytes: read.bytes,
+        entries,
+        warnings,
+      };
+    } catch (error) {
+      for (const path of [...temps, ...committed]) await removeQuietly(path).catch(() => undefined);
+      throw error instanceof Error ? error : new Error(errorMessage(error));
+    }
+  }
+}

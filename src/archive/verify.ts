@@ -1,0 +1,90 @@
+// Deep verification of an archive in one read: sha256 of the file, full gunzip (CRC and length of every member),
+// the content walk, then agreement with the sidecar and the manifest.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { errorMessage } from '../util/errors.js';
+import { contentCheckFor } from './content-check.js';
+import { parseManifest, parseSidecar } from './manifest.js';
+import { ByteCounter, HashCounter } from './measure.js';
+import { ARCHIVE_EXTS, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
+
+export interface StreamCheck {
+  sha256: string;
+  size_bytes: number;
+  uncompressed_bytes: number;
+  entries: number | null;
+}
+
+/** Reads the file once: hash and size of the compressed bytes, gunzip, content walk. Throws on any fault. */
+export async function checkArchiveStream(path: string, ext: ArchiveExt, signal?: AbortSignal): Promise<StreamCheck> {
+  const hasher = new HashCounter();
+  const inflated = new ByteCounter();
+  const content = contentCheckFor(ext);
+  await pipeline(createReadStream(path), hasher, createGunzip(), inflated, content.sink, { signal });
+  return {
+    sha256: hasher.sha256,
+    size_bytes: hasher.bytes,
+    uncompressed_bytes: inflated.bytes,
+    entries: content.result(),
+  };
+}
+
+export interface VerifyResult {
+  path: string;
+  ok: boolean;
+  problems: string[];
+  check: StreamCheck | undefined;
+}
+
+function extOf(path: string): ArchiveExt | undefined {
+  return ARCHIVE_EXTS.find((ext) => path.endsWith(`.${ext}`));
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined);
+}
+
+/** Verifies an archive beside its sidecar and manifest; every disagreement is a problem. */
+export async function verifyArchive(path: string, signal?: AbortSignal): Promise<VerifyResult> {
+  const problems: string[] = [];
+  const name = basename(path);
+  const ext = extOf(name);
+  if (!ext) return { path, ok: false, problems: [`not an archive name (*.${ARCHIVE_EXTS.join(', *.')})`], check: undefined };
+
+  let check: StreamCheck | undefined;
+  try {
+    check = await checkArchiveStream(path, ext, signal);
+  } catch (error) {
+    problems.push(`content: ${errorMessage(error)}`);
+  }
+
+  const sidecarText = await readText(path + SIDECAR_SUFFIX);
+  const sidecar = sidecarText === undefined ? undefined : parseSidecar(sidecarText, name);
+  if (sidecarText === undefined) problems.push('sidecar: missing');
+  else if (!sidecar) problems.push('sidecar: malformed or names another file');
+  else if (check && sidecar !== check.sha256) problems.push(`sidecar: sha256 ${sidecar} but the file hashes to ${check.sha256}`);
+
+  const manifestText = await readText(path + MANIFEST_SUFFIX);
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
+  if (manifestText === undefined) problems.push('manifest: missing');
+  else if (!manifest) problems.push('manifest: unreadable');
+  else {
+    if (manifest.archive !== name) problems.push(`manifest: names ${manifest.archive}`);
+    if (check) {
+      if (manifest.sha256 !== check.sha256) problems.push('manifest: sha256 differs from the file');
+      if (manifest.size_bytes !== check.size_bytes) {
+        problems.push(`manifest: size ${manifest.size_bytes} but the file has ${check.size_bytes} bytes`);
+      }
+      if (manifest.uncompressed_bytes !== check.uncompressed_bytes) {
+        problems.push(`manifest: ${manifest.uncompressed_bytes} uncompressed bytes but ${check.uncompressed_bytes} found`);
+      }
+      if (manifest.entries !== check.entries) problems.push(`manifest: ${manifest.entries} entries but ${check.entries} found`);
+    }
+  }
+  return { path, ok: problems.length === 0, problems, check };
+}
+

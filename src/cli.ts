@@ -1,0 +1,84 @@
+// Commander wiring only. The one place that sets process.exitCode: every error type maps to its exit code here.
+import { Command, CommanderError, Option } from 'commander';
+import { processIo } from './app.js';
+import { configCheckCommand } from './commands/config-check.js';
+import { runCommand } from './commands/run.js';
+import { verifyCommand } from './commands/verify.js';
+import { LOG_LEVELS } from './logging/logger.js';
+import { EXIT } from './report.js';
+import { ConfigError, errorMessage, LockHeldError, UsageError } from './util/errors.js';
+import { TOOL_VERSION } from './version.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function withCommon(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'config file (default: $SNAPSHOTTER_CONFIG, ./snapshotter.yaml, /etc/snapshotter/snapshotter.yaml)')
+    .addOption(new Option('--log-level <level>', 'log level on the terminal and in the log file').choices(LOG_LEVELS))
+    .option('--json', 'machine-readable output on stdout');
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const io = processIo();
+  const program = new Command('snapshotter')
+    .description('Back up PostgreSQL, Prometheus, files and cloud servers from one YAML file.')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  withCommon(program.command('run'))
+    .description('back up every target (or the named ones), verify, prune, notify, write metrics')
+    .option('--dry-run', 'show the plan; write, delete and send nothing')
+    .option('--target <name>', 'only this target (repeatable)', collect)
+    .action(async (options) => setExit(await runCommand(options, io)));
+
+  withCommon(program.command('verify'))
+    .description('check archives: checksum, full decompression, structure, manifest')
+    .argument('[paths...]', 'archive files')
+    .option('--all', "every archive of the config's targets")
+    .option('--target <name>', 'with --all: only this target (repeatable)', collect)
+    .action(async (paths: string[], options) => setExit(await verifyCommand(paths, options, io)));
+
+  const config = program.command('config').description('work with the config file');
+  withCommon(config.command('check'))
+    .description('validate the config and print it resolved, secrets masked')
+    .action((options) => setExit(configCheckCommand(options, io)));
+
+  return program;
+}
+
+/** Exit code for an error that escaped a command. */
+function exitCodeForError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof ConfigError) return EXIT.config;
+  if (error instanceof LockHeldError) return EXIT.locked;
+  return EXIT.failure;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    const exit = exitCodeForError(error);
+    if (!(error instanceof CommanderError)) {
+      const kind = error instanceof ConfigError ? 'config error' : error instanceof UsageError ? 'usage' : 'error';
+      process.stderr.write(`snapshotter: ${kind}: ${errorMessage(error)}\n`);
+    }
+    return exit;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,29 @@
+// Human-readable output of reports and plans (stdout); JSON output is the report itself.
+import type { RunReport } from '../report.js';
+import type { TargetPlan } from '../orchestrator/dry-run.js';
+import { formatBytes } from '../util/duration.js';
+
+export function formatReport(report: RunReport): string {
+  const lines = report.targets.map((t) => {
+    const mark = t.status === 'success' ? 'ok  ' : 'FAIL';
+    const size = t.size_bytes === null ? '' : `  ${formatBytes(t.size_bytes)}`;
+    const detail = t.status === 'success' ? `${t.artifact ?? ''}${size}` : (t.error ?? 'failed');
+    const warn = t.warnings.length > 0 ? `  (${t.warnings.length} warning${t.warnings.length > 1 ? 's' : ''})` : '';
+    const deleted = t.deleted.length > 0 ? `  pruned ${t.deleted.length}` : '';
+    return `${mark} ${t.name}  ${detail}  ${t.duration_seconds}s${warn}${deleted}`;
+  });
+  const { total, succeeded, failed } = report.summary;
+  const head = report.interrupted ? `interrupted by ${report.interrupted}: ` : '';
+  lines.push(`${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatPlans(plans: readonly TargetPlan[]): string {
+  const out: string[] = ['DRY RUN: nothing is written, deleted or sent.'];
+  for (const plan of plans) {
+    out.push(`target ${plan.name} (${plan.type})${plan.problems.length > 0 ? ': WOULD FAIL' : ''}`);
+    for (const step of plan.steps) out.push(`  - ${step}`);
+    for (const problem of plan.problems) out.push(`  ! ${problem}`);
+  }
+  return out.join('\n') + '\n';
+}

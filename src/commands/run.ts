@@ -1,0 +1,34 @@
+// `snapshotter run`: back up, or with --dry-run show the plan.
+import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
+import { planTargets } from '../orchestrator/dry-run.js';
+import { runBackups } from '../orchestrator/run.js';
+import type { RunContext } from '../orchestrator/run-target.js';
+import { EXIT, exitCodeFor } from '../report.js';
+import { formatPlans, formatReport } from './format.js';
+import { interruptOnSignals } from './signals.js';
+
+export interface RunOptions extends GlobalOptions {
+  dryRun?: boolean;
+  target?: string[];
+}
+
+export async function runCommand(options: RunOptions, io: Io): Promise<number> {
+  const session = await openSession(options, io);
+  const { config, redactor, log } = session;
+  const interrupt = interruptOnSignals();
+  try {
+    const selected = selectTargets(config.targets, options.target);
+    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal };
+    if (options.dryRun) {
+      const plans = await planTargets(run, selected);
+      io.stdout.write(options.json ? JSON.stringify({ dry_run: true, targets: plans }, null, 2) + '\n' : formatPlans(plans));
+      return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
+    }
+    const report = await runBackups(run, selected);
+    io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+    return exitCodeFor(report);
+  } finally {
+    interrupt.dispose();
+    await log.close();
+  }
+}

@@ -1,0 +1,81 @@
+// Zod building blocks shared by every schema: durations, sizes, names, retention and the keys every target has.
+import { z } from 'zod';
+import { parseDuration, parseSize } from '../util/duration.js';
+
+/** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
+export const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(text)}: write it like 30s, 15m, 2h or 7d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** A size such as `10m` or `1g` (or a number of bytes), resolved to bytes. */
+export const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  const bytes = typeof value === 'number' ? value : parseSize(value);
+  if (bytes === undefined || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(value)}: write it like 512k, 10m or 1g` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** A whole number, also when an environment substitution made it a string of digits. */
+export const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)]);
+
+/** A boolean, also when an environment substitution made it `true`/`false`/`1`/`0`/`yes`/`no`. */
+export const boolLike = z.union([z.boolean(), z.stringbool()]);
+
+/** Target names end up in file names: lower case, digits, `.`, `_`, `-`, starting with a letter or digit. */
+export const targetName = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must match [a-z0-9][a-z0-9._-]* (it becomes part of file names)');
+
+const count = intLike.pipe(z.number().int().min(0));
+
+/** Retention policy: any combination of rules; a backup kept by any rule is kept; an empty policy keeps all. */
+export const retention = z.strictObject({
+  keep_last: count.optional(),
+  keep_hourly: count.optional(),
+  keep_daily: count.optional(),
+  keep_weekly: count.optional(),
+  keep_monthly: count.optional(),
+  keep_yearly: count.optional(),
+  keep_within: duration.optional(),
+});
+export type Retention = z.infer<typeof retention>;
+
+/** Keys that `defaults:` may set and every target inherits. */
+export const defaultsShape = {
+  timeout: duration.optional(),
+  retention: retention.optional(),
+  compression_level: intLike.pipe(z.number().int().min(1).max(9)).optional(),
+  verify_after_write: boolLike.optional(),
+  max_age: duration.optional(),
+  min_size_ratio: z.number().min(0).max(1).optional(),
+};
+
+/** The keys every target has, with their defaults applied. */
+export const targetBaseShape = {
+  name: targetName,
+  timeout: duration.default(2 * 3_600_000),
+  retention: retention.default({}),
+  compression_level: intLike.pipe(z.number().int().min(1).max(9)).default(6),
+  verify_after_write: boolLike.default(true),
+  max_age: duration.optional(),
+  min_size_ratio: z.number().min(0).max(1).default(0.5),
+};
+
+export interface TargetBase {
+  name: string;
+  type: string;
+  timeout: number;
+  retention: Retention;
+  compression_level: number;
+  verify_after_write: boolean;
+  max_age?: number | undefined;
+  min_size_ratio: number;
+}

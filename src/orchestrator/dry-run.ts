@@ -1,0 +1,42 @@
+// The dry-run plan: what each target would do, and what would make it fail. No writes, no remote mutation.
+import { join } from 'node:path';
+import { targetModule, type TargetConfig } from '../targets/registry.js';
+import type { Plan } from '../targets/types.js';
+import { errorMessage } from '../util/errors.js';
+import type { RunContext } from './run-target.js';
+
+export interface TargetPlan extends Plan {
+  name: string;
+  type: string;
+}
+
+export async function planTargets(run: RunContext, selected: TargetConfig[]): Promise<TargetPlan[]> {
+  const plans: TargetPlan[] = [];
+  for (const target of selected) {
+    const module = targetModule(target);
+    const ctx = {
+      target: target.name,
+      hostname: run.config.hostname,
+      backupDir: run.config.backup_dir,
+      targetDir: join(run.config.backup_dir, target.name),
+      logger: run.logger.child({ target: target.name, dry_run: true }),
+      signal: run.signal,
+      now: run.now,
+      redactor: run.redactor,
+      env: run.env,
+    };
+    let plan: Plan;
+    try {
+      plan = await module.plan(ctx, target);
+    } catch (error) {
+      plan = { steps: [], problems: [errorMessage(error)] };
+    }
+    plans.push({
+      name: target.name,
+      type: target.type,
+      steps: plan.steps.map((s) => run.redactor.redact(s)),
+      problems: plan.problems.map((s) => run.redactor.redact(s)),
+    });
+  }
+  return plans;
+}

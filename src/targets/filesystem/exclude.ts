@@ -1,0 +1,15 @@
+// Exclude globs are matched against paths relative to `/` (as stored in the archive); `**/cache/**` also
+// excludes the `cache` folder itself, so nothing below it is even read.
+import picomatch from 'picomatch';
+
+export type Excluder = (relativePath: string) => boolean;
+
+export function makeExcluder(patterns: readonly string[]): Excluder {
+  if (patterns.length === 0) return () => false;
+  const normalized = patterns.map((p) => p.replace(/^\/+/, ''));
+  const match = picomatch(normalized, { dot: true });
+  return (relativePath) => {
+    const path = relativePath.replace(/^\/+/, '').replace(/\/+$/, '');
+    return match(path) || match(`${path}/`);
+  };
+}

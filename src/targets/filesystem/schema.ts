@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { targetBaseShape } from '../../config/common.js';
+
+export const FilesystemTarget = z.strictObject({
+  ...targetBaseShape,
+  type: z.literal('filesystem'),
+  paths: z
+    .array(z.string().min(1).refine((p) => p.startsWith('/'), 'must be an absolute path'))
+    .min(1, 'name at least one path'),
+  exclude: z.array(z.string().min(1)).default([]),
+});
+export type FilesystemTarget = z.infer<typeof FilesystemTarget>;

@@ -1,0 +1,18 @@
+// The one place that maps a target `type` to its module. Adding a target: its folder plus one line here.
+import type { TargetBase } from '../config/common.js';
+import { filesystemTarget } from './filesystem/index.js';
+import type { TargetModule } from './types.js';
+
+export const targetModules = {
+  filesystem: filesystemTarget,
+} as const;
+
+export type TargetType = keyof typeof targetModules;
+export type TargetConfig = {
+  [K in TargetType]: (typeof targetModules)[K] extends TargetModule<infer C> ? C : never;
+}[TargetType];
+
+/** The module for a validated target config. */
+export function targetModule(config: TargetConfig): TargetModule<TargetBase> {
+  return targetModules[config.type as TargetType] as unknown as TargetModule<TargetBase>;
+}
