@@ -1,7 +1,7 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
 import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
 import { planTargets } from '../orchestrator/dry-run.js';
-import { runBackups } from '../orchestrator/run.js';
+import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT, exitCodeFor } from '../report.js';
 import { formatPlans, formatReport } from './format.js';
@@ -24,7 +24,9 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       io.stdout.write(options.json ? JSON.stringify({ dry_run: true, targets: plans }, null, 2) + '\n' : formatPlans(plans));
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
-    const report = await runBackups(run, selected);
+    // Each module that acts around the backups adds its phases here, one line each.
+    const phases = composePhases();
+    const report = await runBackups(run, selected, phases);
     io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return exitCodeFor(report);
   } finally {

@@ -76,6 +76,21 @@ export interface RunPhases {
   finished?(report: RunReport): Promise<void>;
 }
 
+/** Runs several modules' phases in order (retention, notifications, metrics each bring their own). */
+export function composePhases(...all: RunPhases[]): RunPhases {
+  return {
+    started: async (selected) => {
+      for (const p of all) await p.started?.(selected);
+    },
+    afterSuccess: async (target, result) => {
+      for (const p of all) await p.afterSuccess?.(target, result);
+    },
+    finished: async (report) => {
+      for (const p of all) await p.finished?.(report);
+    },
+  };
+}
+
 /** Backs up the selected targets under the run lock and returns the report. */
 export async function runBackups(run: RunContext, selected: TargetConfig[], phases: RunPhases = {}): Promise<RunReport> {
   const started = run.now();

@@ -42,6 +42,15 @@ export interface BackupOutcome {
   details?: Record<string, unknown>;
 }
 
+/** A backup kept outside the backup folder (a provider snapshot), for `list`, `status` and retention. */
+export interface RemoteBackup {
+  name: string;
+  id: string;
+  time: Date;
+  size_bytes: number | null;
+  state: string;
+}
+
 /** What `snapshotter restore ARCHIVE --target NAME` hands a target that can restore its own archives. */
 export interface RestoreContext {
   target: string;
@@ -60,6 +69,8 @@ export interface TargetModule<C extends TargetBase> {
   storage: 'archive' | 'cloud';
   plan(ctx: PlanContext, config: C): Promise<Plan>;
   backup(ctx: TargetContext, config: C): Promise<BackupOutcome>;
+  /** Cloud targets: the snapshots this target made (read-only; allowed in a dry run). */
+  listRemote?(ctx: PlanContext, config: C): Promise<RemoteBackup[]>;
   /** Feeds a verified archive back into its source (postgres); absent where restore is `--to DIR` extraction. */
   restore?(ctx: RestoreContext, config: C, archive: { path: string; ext: ArchiveExt }): Promise<void>;
 }
