@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { errorMessage } from '../util/errors.js';
@@ -44,6 +45,12 @@ function extOf(path: string): ArchiveExt | undefined {
   return ARCHIVE_EXTS.find((ext) => path.endsWith(`.${ext}`));
 }
 
+async function hashFile(path: string): Promise<string> {
+  const hasher = new HashCounter();
+  await pipeline(createReadStream(path), hasher, new Writable({ write: (_chunk, _enc, cb) => cb() }));
+  return hasher.sha256;
+}
+
 async function readText(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);
 }
@@ -56,17 +63,21 @@ export async function verifyArchive(path: string, signal?: AbortSignal): Promise
   if (!ext) return { path, ok: false, problems: [`not an archive name (*.${ARCHIVE_EXTS.join(', *.')})`], check: undefined };
 
   let check: StreamCheck | undefined;
+  let sha256: string | undefined;
   try {
     check = await checkArchiveStream(path, ext, signal);
+    sha256 = check.sha256;
   } catch (error) {
     problems.push(`content: ${errorMessage(error)}`);
+    // The one-pass read stopped early; hash the whole file so the sidecar comparison still says something.
+    sha256 = await hashFile(path).catch(() => undefined);
   }
 
   const sidecarText = await readText(path + SIDECAR_SUFFIX);
   const sidecar = sidecarText === undefined ? undefined : parseSidecar(sidecarText, name);
   if (sidecarText === undefined) problems.push('sidecar: missing');
   else if (!sidecar) problems.push('sidecar: malformed or names another file');
-  else if (check && sidecar !== check.sha256) problems.push(`sidecar: sha256 ${sidecar} but the file hashes to ${check.sha256}`);
+  else if (sha256 && sidecar !== sha256) problems.push(`sidecar: sha256 ${sidecar} but the file hashes to ${sha256}`);
 
   const manifestText = await readText(path + MANIFEST_SUFFIX);
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);

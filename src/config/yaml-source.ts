@@ -17,12 +17,12 @@ export class YamlSource {
     readonly file: string,
     text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     const problem = this.doc.errors[0];
     if (problem) {
       const pos = problem.linePos?.[0];
       const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-      throw new ConfigError(`${where}: not valid YAML: ${problem.message.split('\n')[0]}`);
+      throw new ConfigError(`${where}: not valid YAML: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
     }
   }
 
