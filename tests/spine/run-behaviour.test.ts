@@ -1,0 +1,74 @@
+// How a run behaves around its targets: timeouts, files changing underneath, dry runs that touch nothing.
+import { execa } from 'execa';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+function bigFile(path: string, mib: number): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < mib; i++) {
+    for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+}
+
+describe('a run', () => {
+  it('stops a target at its timeout, removes its partial files, and runs the others', async () => {
+    const dir = tmpDir();
+    mkdirSync(join(dir, 'big'));
+    mkdirSync(join(dir, 'small'));
+    bigFile(join(dir, 'big', 'blob'), 96);
+    writeFileSync(join(dir, 'small', 'a.txt'), 'a');
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${dir}/backups
+targets:
+  - { name: slow, type: filesystem, paths: [${dir}/big], timeout: 300ms }
+  - { name: quick, type: filesystem, paths: [${dir}/small] }
+`,
+    );
+    const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
+    expect(result.exitCode).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(report.targets[0]).toMatchObject({ name: 'slow', status: 'failure', error: 'timed out after 300ms' });
+    expect(report.targets[1]).toMatchObject({ name: 'quick', status: 'success' });
+    expect(readdirSync(join(dir, 'backups', 'slow'))).toEqual([]);
+  });
+
+  it('warns, naming the file, when a file changes while it is read', async () => {
+    const dir = tmpDir();
+    mkdirSync(join(dir, 'src'));
+    const growing = join(dir, 'src', 'growing.log');
+    bigFile(growing, 48);
+    const writer = execa('sh', ['-c', `while :; do echo line >> '${growing}'; done`]);
+    try {
+      writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`);
+      const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const warnings = JSON.parse(result.stdout).targets[0].warnings;
+      expect(warnings).toContainEqual({ code: 'file_changed', message: expect.stringContaining(growing) });
+    } finally {
+      writer.kill();
+      await writer.catch(() => undefined);
+    }
+  });
+
+  it('--dry-run shows the plan and writes nothing', async () => {
+    const dir = tmpDir();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${dir}/backups\ntargets:\n  - name: files\n    type: filesystem\n    paths: [${dir}/src, ${dir}/gone]\n    exclude: ["**/*.tmp"]\n`,
+    );
+    const result = await runCli(['run', '--dry-run', '-c', join(dir, 'c.yaml')]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`read ${dir}/src (exists)`);
+    expect(result.stdout).toContain(`read ${dir}/gone (MISSING`);
+    expect(result.stdout).toContain('exclude **/*.tmp');
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+});
