@@ -23,10 +23,20 @@ export const size = z.union([z.number().int().positive(), z.string()]).transform
 });
 
 /** A whole number, also when an environment substitution made it a string of digits. */
-export const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)]);
+export const intLike = z.preprocess(
+  (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+  z.number({ error: 'must be a whole number' }).int('must be a whole number'),
+);
+
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
 
 /** A boolean, also when an environment substitution made it `true`/`false`/`1`/`0`/`yes`/`no`. */
-export const boolLike = z.union([z.boolean(), z.stringbool()]);
+export const boolLike = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  return TRUE.has(text) ? true : FALSE.has(text) ? false : value;
+}, z.boolean({ error: 'must be true or false' }));
 
 /** Target names end up in file names: lower case, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const targetName = z

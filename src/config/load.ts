@@ -39,7 +39,8 @@ function issueMessages(source: YamlSource, issues: readonly z.core.$ZodIssue[], 
         .map((key) => `${source.where(path, key)}: ${formatPath([...path, key])}: unknown key "${key}"`)
         .join('\n');
     }
-    return `${source.where(path)}: ${formatPath(path)}: ${issue.message}`;
+    const message = /received undefined$/.test(issue.message) ? 'missing (this key is required)' : issue.message;
+    return `${source.where(path)}: ${formatPath(path)}: ${message}`;
   });
 }
 

@@ -20,7 +20,11 @@ export const RootConfig = z.strictObject({
     .default({ level: 'info', max_size: 10 * 1024 * 1024, max_files: 5 }),
   metrics: z.strictObject({ textfile: z.string().min(1).optional() }).default({}),
   defaults: z.strictObject(defaultsShape).default({}),
-  targets: z.array(z.record(z.string(), z.unknown()), 'must be a list of targets').min(1, 'declare at least one target'),
+  targets: z
+    .array(z.record(z.string(), z.unknown(), 'each target must be a mapping with name and type'), {
+      error: (issue) => (issue.input === undefined ? undefined : 'must be a list of targets'),
+    })
+    .min(1, 'declare at least one target'),
   notifications: NotificationsConfig.default({} as z.input<typeof NotificationsConfig>),
 });
 

@@ -103,7 +103,11 @@ export class YamlSource {
   }
 
   toJS(): unknown {
-    return this.doc.toJS();
+    try {
+      return this.doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      throw new ConfigError(`${this.file}: not valid YAML: ${errorMessage(error)}`, { cause: error });
+    }
   }
 }
 
