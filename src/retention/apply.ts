@@ -85,3 +85,11 @@ export async function pruneTarget(dir: string, target: string, policy: Retention
   }
   return outcome;
 }
+
+/** What pruning would do, read-only; `planned` is a backup about to be written (run --dry-run), pinned as new. */
+export async function planPrune(dir: string, target: string, policy: Retention, planned?: Dated): Promise<PruneOutcome<Dated>> {
+  const catalog = await readCatalog(dir, target);
+  const candidates: Dated[] = planned ? [...catalog.complete, planned] : catalog.complete;
+  const decision = decideWithPins(candidates, policy, planned ? [planned.name] : []);
+  return { decision, deleted: [], incomplete: catalog.incomplete };
+}
