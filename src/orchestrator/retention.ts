@@ -80,7 +80,8 @@ export async function pruneTargets(run: RunContext, selected: readonly TargetCon
 export function retentionPhases(run: RunContext): RunPhases {
   return {
     afterSuccess: async (target, result) => {
-      if (targetModule(target).storage !== 'archive') return;
+      // The orchestrator calls this only after a success; checked again because a failed backup must never prune.
+      if (result.status !== 'success' || targetModule(target).storage !== 'archive') return;
       const logger = run.logger.child({ target: target.name, type: target.type });
       let outcome: PruneOutcome<Backup> | undefined;
       try {

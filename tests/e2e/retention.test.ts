@@ -1,7 +1,7 @@
 // Retention end to end: the built CLI makes real backups at controlled times (libfaketime), runs prune with a GFS
 // policy, and we check the exact surviving set, dry runs, foreign files, failed runs and `status` exit codes.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../helpers/binaries.js';
@@ -95,10 +95,18 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
     expect(listing()).toEqual([...backupsOf([made.nov15!, made.dec27!, made.dec31!, made.jan01b!]), ...FOREIGN].sort());
   });
 
-  it('prune --dry-run names exactly what prune then deletes; foreign files survive both', async () => {
+  it('prune --dry-run names exactly what prune then deletes; foreign files survive both; prune waits for the lock', async () => {
     const file = config('tight.yaml', '{ keep_last: 1, keep_monthly: 2 }');
     const before = listing();
+    // A live run holds the lock: prune refuses (exit 3) and deletes nothing; the dry run needs no lock.
+    const lockFile = join(root, 'backups', '.snapshotter.lock');
+    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: 'test' }));
+    const locked = await at('2021-01-02T00:00:00Z', ['prune', '-c', file]);
+    expect(locked.exitCode, locked.stderr).toBe(3);
+    expect(locked.stderr).toContain('another run holds the lock');
+    expect(listing()).toEqual(before);
     const dry = await at('2021-01-02T00:00:00Z', ['prune', '--dry-run', '-c', file]);
+    rmSync(lockFile);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(listing()).toEqual(before);
     expect([...dry.stdout.matchAll(/would delete (\S+)/g)].map((m) => m[1])).toEqual([made.dec27, made.nov15]);
