@@ -10,6 +10,7 @@ export interface ListOptions extends GlobalOptions {
   target?: string[];
 }
 
+/** Prints the selected targets' backups and returns the exit code. */
 export async function listCommand(options: ListOptions, io: Io): Promise<number> {
   const session = await openSession(options, io);
   const { config, redactor, log } = session;

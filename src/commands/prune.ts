@@ -14,6 +14,7 @@ export interface PruneCommandOptions extends GlobalOptions {
   target?: string[];
 }
 
+/** Prunes the selected targets (or shows what would go) and returns the exit code. */
 export async function pruneCommand(options: PruneCommandOptions, io: Io): Promise<number> {
   const session = await openSession(options, io);
   const { config, redactor, log } = session;

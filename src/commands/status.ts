@@ -21,6 +21,7 @@ function maxAgeFlag(text: string | undefined): number | undefined {
   return ms;
 }
 
+/** Prints every target's freshness and returns 0 only when all are fresh. */
 export async function statusCommand(options: StatusOptions, io: Io): Promise<number> {
   const maxAge = maxAgeFlag(options.maxAge);
   const session = await openSession(options, io);

@@ -30,6 +30,7 @@ export const CLOUD_SKIP = 'provider snapshots: the target prunes them itself dur
 /** The name shown for the backup a run would write (run --dry-run). */
 export const plannedName = (target: string): string => `(the new backup of ${target})`;
 
+/** The printable/JSON form of one target's prune outcome. */
 function summarize(target: TargetConfig, dryRun: boolean, outcome: PruneOutcome<Dated> | undefined): TargetPrune {
   return {
     name: target.name,
