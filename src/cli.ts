@@ -2,7 +2,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { processIo } from './app.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { listCommand } from './commands/list.js';
+import { pruneCommand } from './commands/prune.js';
 import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
 import { LOG_LEVELS } from './logging/logger.js';
 import { EXIT } from './report.js';
@@ -38,6 +41,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
     .action(async (paths: string[], options) => setExit(await verifyCommand(paths, options, io)));
+
+  withCommon(program.command('list'))
+    .description('the backups that exist (local archives and cloud snapshots), newest first, with age, size, state')
+    .option('--target <name>', 'only this target (repeatable)', collect)
+    .action(async (options) => setExit(await listCommand(options, io)));
+
+  withCommon(program.command('prune'))
+    .description('apply retention without backing up')
+    .option('--dry-run', 'show what would be deleted and what is kept by which rule; delete nothing')
+    .option('--target <name>', 'only this target (repeatable)', collect)
+    .action(async (options) => setExit(await pruneCommand(options, io)));
+
+  withCommon(program.command('status'))
+    .description("per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing")
+    .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
+    .action(async (options) => setExit(await statusCommand(options, io)));
 
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))

@@ -1,10 +1,12 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
 import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
 import { planTargets } from '../orchestrator/dry-run.js';
+import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT, exitCodeFor } from '../report.js';
 import { formatPlans, formatReport } from './format.js';
+import { formatPrunes } from './retention-format.js';
 import { interruptOnSignals } from './signals.js';
 
 export interface RunOptions extends GlobalOptions {
@@ -21,11 +23,16 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal };
     if (options.dryRun) {
       const plans = await planTargets(run, selected);
-      io.stdout.write(options.json ? JSON.stringify({ dry_run: true, targets: plans }, null, 2) + '\n' : formatPlans(plans));
+      const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
+      io.stdout.write(
+        options.json
+          ? JSON.stringify({ dry_run: true, targets: plans, retention }, null, 2) + '\n'
+          : formatPlans(plans) + formatPrunes(retention, 'retention after a successful backup'),
+      );
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
-    const phases = composePhases();
+    const phases = composePhases(retentionPhases(run));
     const report = await runBackups(run, selected, phases);
     io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return exitCodeFor(report);
