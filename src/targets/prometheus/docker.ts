@@ -1,5 +1,6 @@
 // Container mode: `docker cp <container>:<path> -` streams the snapshot as a tar; `docker exec <container> rm -rf`
 // removes it. Argument arrays only; stdout is streamed, never buffered; stderr is kept for the error message.
+import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import type { SnapshotSource } from './store.js';
 
@@ -51,8 +52,10 @@ export function dockerCopy(docker: Docker, path: string, signal: AbortSignal): S
     cancelSignal: signal,
     forceKillAfterDelay: KILL_AFTER_MS,
   });
+  // Piped at once: execa drains an unread stdout after a tick, and the sink starts reading only later.
+  const stream = child.stdout.pipe(new PassThrough({ highWaterMark: 1024 * 1024 }));
   return {
-    stream: child.stdout,
+    stream,
     finish: async () => {
       const result = await child;
       if (result.failed) throw failure(argv, result);
