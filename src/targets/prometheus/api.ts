@@ -59,6 +59,13 @@ export async function createSnapshot(api: Api, skipHead: boolean): Promise<strin
   try {
     answer = await sendJson({ method: 'POST', url, headers: api.headers }, api.http, [200], SnapshotAnswer);
   } catch (error) {
+    if (error instanceof HttpError && error.status === undefined && error.message.includes('no answer within')) {
+      throw new PrometheusError(
+        `Prometheus at ${api.http.redact(api.url)} did not answer the snapshot call in time (request_timeout); it may still make ` +
+          'the snapshot, which snapshotter then does not know of: look in <data_dir>/snapshots',
+        { cause: error },
+      );
+    }
     throw explain(api, error);
   }
   const name = answer.data.name;
