@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -19,6 +19,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
   let url: string;
   let dataDir = '';
   let answerName = '';
+  let mode: 'blocks' | 'empty' | 'hang' = 'blocks';
   const seen: Seen[] = [];
 
   beforeAll(async () => {
@@ -29,7 +30,9 @@ describe('target prometheus behind a proxy (local fake)', () => {
         return;
       }
       if (req.url?.startsWith('/prefix/api/v1/admin/tsdb/snapshot') && req.method === 'POST') {
-        if (answerName.startsWith('20')) {
+        if (mode === 'hang') return;
+        if (answerName.startsWith('20')) mkdirSync(join(dataDir, 'snapshots', answerName), { recursive: true });
+        if (answerName.startsWith('20') && mode === 'blocks') {
           mkdirSync(join(dataDir, 'snapshots', answerName, '01BLOCK'), { recursive: true });
           writeFileSync(join(dataDir, 'snapshots', answerName, '01BLOCK', 'meta.json'), '{}');
         }
@@ -43,7 +46,12 @@ describe('target prometheus behind a proxy (local fake)', () => {
   });
 
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  beforeEach(() => {
+    mode = 'blocks';
   });
 
   function setup(auth: string): string {
@@ -103,5 +111,24 @@ describe('target prometheus behind a proxy (local fake)', () => {
     const result = await runCli(['run', '-c', config, '--json']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('refused the credentials');
+  });
+
+  it('warns when the snapshot holds no block', async () => {
+    mode = 'empty';
+    answerName = '20260101T000002Z-00000000000000cc';
+    const config = setup('    bearer_token: tok-very-secret\n    skip_head: true\n');
+    const result = await runCli(['run', '-c', config, '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { targets: { warnings: { code: string }[] }[] };
+    expect(report.targets[0]!.warnings.map((w) => w.code)).toEqual(['empty_snapshot']);
+    expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
+  });
+
+  it('says a snapshot call that timed out may still leave a snapshot', async () => {
+    mode = 'hang';
+    const config = setup('    bearer_token: tok-very-secret\n    request_timeout: 1s\n');
+    const result = await runCli(['run', '-c', config, '--json']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('did not answer the snapshot call in time (request_timeout)');
   });
 });
