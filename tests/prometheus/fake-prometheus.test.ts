@@ -30,6 +30,11 @@ describe('target prometheus behind a proxy (local fake)', () => {
         return;
       }
       if (req.url?.startsWith('/prefix/api/v1/admin/tsdb/snapshot') && req.method === 'POST') {
+        if (req.url.includes('skip_head=snapshotter-dry-run')) {
+          const body = { status: 'error', errorType: 'bad_data', error: 'invalid parameter "skip_head": unable to parse boolean' };
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          return;
+        }
         if (mode === 'hang') return;
         if (answerName.startsWith('20')) mkdirSync(join(dataDir, 'snapshots', answerName), { recursive: true });
         if (answerName.startsWith('20') && mode === 'blocks') {
@@ -130,5 +135,19 @@ describe('target prometheus behind a proxy (local fake)', () => {
     const result = await runCli(['run', '-c', config, '--json']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('did not answer the snapshot call in time (request_timeout)');
+  });
+
+  it('dry run behind a proxy that hides the flags: probes the admin API without making a snapshot', async () => {
+    seen.length = 0;
+    const config = setup('    bearer_token: tok-very-secret\n');
+    const result = await runCli(['run', '-c', config, '--dry-run']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Prometheus at ${url} answers; admin API enabled`);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /prefix/api/v1/status/flags',
+      'POST /prefix/api/v1/admin/tsdb/snapshot?skip_head=snapshotter-dry-run',
+    ]);
+    expect(existsSync(join(dataDir, 'snapshots'))).toBe(false);
+    expect(result.stdout).not.toContain('tok-very-secret');
   });
 });
