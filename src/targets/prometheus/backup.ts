@@ -78,6 +78,7 @@ async function archive(ctx: TargetContext, config: PrometheusTarget, store: Snap
   };
 }
 
+/** The target's backup: the snapshot is removed whatever happens after Prometheus made it. */
 export async function backupPrometheus(ctx: TargetContext, config: PrometheusTarget): Promise<BackupOutcome> {
   const state = new StateFile(ctx.targetDir);
   const leftovers = await removeLeftovers(ctx, config, state);

@@ -9,10 +9,12 @@ import type { SnapshotSource } from './store.js';
 
 const POLL_MS = 200;
 
+/** `<data_dir>/snapshots/<name>`, where Prometheus puts a snapshot. */
 export function snapshotPath(dataDir: string, name: string): string {
   return join(dataDir, 'snapshots', name);
 }
 
+/** True for an existing folder; false for anything else, including an unreadable path. */
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then(
     (s) => s.isDirectory(),

@@ -7,6 +7,7 @@ import type { PrometheusTarget } from './schema.js';
 import { StateFile } from './state.js';
 import { locatedStore, storeFor } from './store.js';
 
+/** The dry-run plan; every problem found is one that would make the backup fail. */
 export async function planPrometheus(ctx: PlanContext, config: PrometheusTarget): Promise<Plan> {
   const steps: string[] = [];
   const problems: string[] = [];

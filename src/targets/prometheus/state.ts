@@ -54,16 +54,19 @@ export class StateFile {
     await writeFileAtomic(this.path, JSON.stringify({ version: 1, snapshots }, null, 2) + '\n');
   }
 
+  /** Records a snapshot before anything else can fail, so a crash leaves its name behind. */
   async add(snapshot: PendingSnapshot): Promise<void> {
     const all = (await this.read()).filter((s) => !same(s, snapshot));
     await this.write([...all, snapshot]);
   }
 
+  /** Forgets a snapshot once it is gone. */
   async remove(snapshot: PendingSnapshot): Promise<void> {
     await this.write((await this.read()).filter((s) => !same(s, snapshot)));
   }
 }
 
+/** One snapshot is one name in one place. */
 function same(a: PendingSnapshot, b: PendingSnapshot): boolean {
   return a.name === b.name && a.data_dir === b.data_dir && a.container === b.container;
 }

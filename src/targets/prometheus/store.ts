@@ -24,6 +24,7 @@ export interface SnapshotStore {
   remove(name: string): Promise<void>;
 }
 
+/** The store this config describes. */
 export function storeFor(config: PrometheusTarget, env: NodeJS.ProcessEnv): SnapshotStore {
   return locatedStore(dataDirOf(config), config.container, config.docker_command, config.snapshot_wait, env);
 }
