@@ -129,7 +129,8 @@ export class ProgressDisplay {
   }
 
   private render(): string {
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    // A pty without a size (script, some CI runners) reports 0 columns: assume a common width.
+    const width = Math.max(20, (this.out.columns || 80) - 1);
     const now = this.now();
     const text = this.lines.map((l) => formatProgressLine(l.target, l.bytes, now - l.started).slice(0, width) + '\n').join('');
     this.drawn = this.lines.length;
