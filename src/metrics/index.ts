@@ -1,6 +1,6 @@
 // The metrics phase of a run: after every run (successful, partial, failed, or stopped before any target), the
 // node_exporter textfile of DESIGN §7, written atomically. A metrics failure is logged, never a backup failure.
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../archive/atomic.js';
 import type { Logger } from '../logging/logger.js';
@@ -45,7 +45,9 @@ export async function readPreviousValues(path: string): Promise<Map<string, Targ
 export async function writeMetricsFile(path: string, report: RunReport, options: Omit<MetricsOptions, 'textfile' | 'logger'>): Promise<void> {
   const previous = await readPreviousValues(path);
   const families = await collectFamilies({ report, targets: options.targets, backupDir: options.backupDir, previous });
-  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  // A folder we create must be readable by node_exporter whatever the umask (systemd's UMask=0077).
+  const created = await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  if (created !== undefined) await chmod(dirname(path), 0o755);
   await writeFileAtomic(path, renderFamilies(families), { mode: METRICS_FILE_MODE });
 }
 
