@@ -29,11 +29,12 @@ export async function syncDir(path: string): Promise<void> {
   }
 }
 
-/** Writes a small file atomically with mode 0600: temp file, fsync, rename over the final name. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** Writes a small file atomically with mode 0600 (or `mode`, whatever the umask): temp file, fsync, rename. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const temp = join(dirname(path), tempName(basename(path)));
   const handle = await open(temp, 'wx', FILE_MODE);
   try {
+    if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.writeFile(data);
     await handle.sync();
   } catch (error) {

@@ -2,8 +2,10 @@
 import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
 import { planTargets } from '../orchestrator/dry-run.js';
 import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
+import { metricsPhases } from '../metrics/index.js';
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
+import { terminalProgress } from '../progress/display.js';
 import { EXIT, exitCodeFor } from '../report.js';
 import { formatPlans, formatReport } from './format.js';
 import { formatPrunes } from './retention-format.js';
@@ -15,12 +17,13 @@ export interface RunOptions extends GlobalOptions {
 }
 
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
-  const session = await openSession(options, io);
+  const progress = terminalProgress(io.stderr, options.json === true);
+  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io);
   const { config, redactor, log } = session;
   const interrupt = interruptOnSignals();
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal };
+    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal, progress: progress && ((t) => progress.track(t)) };
     if (options.dryRun) {
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
@@ -32,11 +35,15 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
-    const phases = composePhases(retentionPhases(run));
+    const phases = composePhases(
+      retentionPhases(run),
+      metricsPhases({ textfile: config.metrics.textfile, backupDir: config.backup_dir, targets: config.targets, logger: log.logger }),
+    );
     const report = await runBackups(run, selected, phases);
     io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return exitCodeFor(report);
   } finally {
+    progress?.close();
     interrupt.dispose();
     await log.close();
   }

@@ -5,6 +5,7 @@ import { ensureDir } from '../archive/atomic.js';
 import { ArchiveWriter } from '../archive/sink.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
+import type { TargetProgress } from '../progress/display.js';
 import type { TargetResult, Warning } from '../report.js';
 import { targetModule, type TargetConfig } from '../targets/registry.js';
 import type { TargetContext } from '../targets/types.js';
@@ -12,6 +13,7 @@ import { formatDuration } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { checkSizeDrop } from './size-drop.js';
 
 export interface RunContext {
   config: Config;
@@ -21,6 +23,8 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** Aborted when the run is interrupted (SIGINT/SIGTERM). */
   signal: AbortSignal;
+  /** Live progress of a running target on a terminal (absent under cron and with --json). */
+  progress?: ((target: string) => TargetProgress) | undefined;
 }
 
 export class TargetTimeoutError extends Error {
@@ -53,6 +57,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
     warnings,
   };
   logger.info('backup started');
+  const progress = run.progress?.(target.name);
   try {
     if (module.storage === 'archive') await ensureDir(targetDir);
     const ctx: TargetContext = {
@@ -77,6 +82,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
         now: run.now,
         redact: (text) => run.redactor.redact(text),
         signal,
+        onProgress: progress?.update,
       }),
       warn: (code, message) => {
         const clean = run.redactor.redact(message);
@@ -85,6 +91,9 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
       },
     };
     const outcome = await module.backup(ctx, target);
+    if (module.storage === 'archive') {
+      await checkSizeDrop({ targetDir, target: target.name, minRatio: target.min_size_ratio, artifact: outcome.artifact, size_bytes: outcome.size_bytes, warn: ctx.warn, logger });
+    }
     const finished = run.now();
     logger.info(
       { artifact: outcome.artifact, size_bytes: outcome.size_bytes, duration_seconds: seconds(started, finished) },
@@ -121,6 +130,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
       details: {},
     };
   } finally {
+    progress?.end();
     clearTimeout(timer);
   }
 }
