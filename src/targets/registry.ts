@@ -1,10 +1,12 @@
 // The one place that maps a target `type` to its module. Adding a target: its folder plus one line here.
 import type { TargetBase } from '../config/common.js';
 import { filesystemTarget } from './filesystem/index.js';
+import { postgresTarget } from './postgres/index.js';
 import type { TargetModule } from './types.js';
 
 export const targetModules = {
   filesystem: filesystemTarget,
+  postgres: postgresTarget,
 } as const;
 
 export type TargetType = keyof typeof targetModules;
