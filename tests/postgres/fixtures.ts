@@ -3,7 +3,7 @@
 import type { PgCluster } from './pg-server.js';
 
 export const NON_ASCII = ['Zoë Ångström', '日本語テキスト', 'emoji 🐘 ✓ ß'];
-export const SAMPLE_ROWS = 300_000;
+export const SAMPLE_ROWS = 200_000;
 
 export const SEED_SQL = `
 CREATE ROLE app_owner LOGIN PASSWORD 'app-owner-pw';
