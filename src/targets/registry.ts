@@ -2,11 +2,13 @@
 import type { TargetBase } from '../config/common.js';
 import { filesystemTarget } from './filesystem/index.js';
 import { prometheusTarget } from './prometheus/index.js';
+import { postgresTarget } from './postgres/index.js';
 import type { TargetModule } from './types.js';
 
 export const targetModules = {
   filesystem: filesystemTarget,
   prometheus: prometheusTarget,
+  postgres: postgresTarget,
 } as const;
 
 export type TargetType = keyof typeof targetModules;
