@@ -74,7 +74,8 @@ function describe(req: HttpRequest, options: HttpOptions): string {
   return `${req.method} ${options.redact(req.url)}`;
 }
 
-function statusError(req: HttpRequest, options: HttpOptions, res: HttpResponse): HttpError {
+/** The HttpError for a response the caller did not expect: status, provider code and message, request id. */
+export function statusError(req: HttpRequest, options: HttpOptions, res: HttpResponse): HttpError {
   const provider = providerError(res.body, res.headers);
   const parts = [`${describe(req, options)}: HTTP ${res.status}`];
   if (provider.code) parts.push(provider.code);

@@ -1,10 +1,14 @@
 // The one place that maps a target `type` to its module. Adding a target: its folder plus one line here.
 import type { TargetBase } from '../config/common.js';
+import { digitaloceanTarget } from './digitalocean/index.js';
 import { filesystemTarget } from './filesystem/index.js';
+import { hetznerTarget } from './hetzner/index.js';
 import type { TargetModule } from './types.js';
 
 export const targetModules = {
   filesystem: filesystemTarget,
+  digitalocean: digitaloceanTarget,
+  hetzner: hetznerTarget,
 } as const;
 
 export type TargetType = keyof typeof targetModules;
