@@ -1,6 +1,7 @@
 // Waiting for a provider action (a snapshot being taken): poll at an interval, stop at a deadline that no poll,
 // sleep or retry may pass, fail loudly when the provider says the action failed.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { HttpError } from '../http/errors.js';
 import type { Logger } from '../logging/logger.js';
 import { formatDuration } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
@@ -42,11 +43,13 @@ export interface WaitOptions {
   initial?: ActionState | undefined;
 }
 
-function timedOut(options: WaitOptions, last: ActionState | undefined): WaitTimeoutError {
+function timedOut(options: WaitOptions, last: ActionState | undefined, cause?: unknown): WaitTimeoutError {
   const progress = last?.state === 'running' && last.progress !== undefined ? ` at ${last.progress}%` : '';
+  const lastCheck = cause === undefined ? '' : ` (last check: ${errorMessage(cause)})`;
   return new WaitTimeoutError(
-    `${options.what} still running${progress} after ${formatDuration(options.timeoutMs)} (wait_timeout); ` +
-      'the provider may still finish it, and the next run will count it if it does',
+    `${options.what} not finished${progress} within wait_timeout ${formatDuration(options.timeoutMs)}; ` +
+      `the provider may still finish it, and the next run will count it if it does${lastCheck}`,
+    { cause },
   );
 }
 
@@ -67,7 +70,8 @@ export async function waitForAction(options: WaitOptions): Promise<void> {
     } catch (error) {
       if (options.signal.aborted) throw error;
       // A poll whose retries ran into the deadline is a timeout of the wait, not a different failure.
-      if (Date.now() >= options.deadline) throw timedOut(options, last);
+      const deadlineHit = Date.now() >= options.deadline || (error instanceof HttpError && error.details.deadline === true);
+      if (deadlineHit) throw timedOut(options, last, error);
       throw new ActionCheckError(`could not check ${options.what}: ${errorMessage(error)}`, { cause: error });
     }
     if (last.state === 'running') options.logger.debug({ progress: last.progress }, `${options.what} running`);
