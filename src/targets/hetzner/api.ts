@@ -11,7 +11,6 @@ const Image = z.object({
   image_size: z.number().nullish(),
   created: z.string().optional(),
   labels: z.record(z.string(), z.string()).nullish(),
-  protection: z.object({ delete: z.boolean().default(false) }).partial().nullish(),
 });
 export type HcImage = z.infer<typeof Image>;
 

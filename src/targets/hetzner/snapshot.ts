@@ -68,14 +68,13 @@ async function createWhenFree(ctx: TargetContext, api: CloudApi, config: Hetzner
   }
 }
 
-/** Deletes one of ours after reading it again: gone, relabelled by a person, or protected means it stays. */
+/** Deletes one of ours after reading it again: gone or relabelled by a person means it stays; 423 (protected) too. */
 async function removeImage(api: CloudApi, target: string, snapshot: RemoteBackup): Promise<DeleteOutcome> {
   const fresh = await getImage(api, snapshot.id);
   if (!fresh) return { kind: 'gone' };
   if (!isOurs(target, fresh)) {
     return { kind: 'skipped', code: 'not_managed', reason: `its labels no longer say ${selectorFor(target)}` };
   }
-  if (fresh.protection?.delete) return { kind: 'skipped', code: 'delete_protected', reason: 'it is protected against deletion' };
   const result = await deleteImage(api, snapshot.id);
   if (result === 'deleted') return { kind: 'deleted' };
   if (result === 'gone') return { kind: 'gone' };
