@@ -50,6 +50,7 @@ export class CloudApi {
     }
   }
 
+  /** The request with our token and user agent: built here only, so no other code handles the header. */
   private request(method: HttpRequest['method'], url: string, call: CallOptions): HttpRequest {
     return {
       method,
@@ -59,6 +60,7 @@ export class CloudApi {
     };
   }
 
+  /** The HTTP client's limits from the target's config, with retries logged and messages redacted. */
   private options(deadline: number | undefined): HttpOptions {
     return {
       timeoutMs: this.config.request_timeout,

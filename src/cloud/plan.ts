@@ -28,6 +28,7 @@ export interface PlanInput {
   poll: string;
 }
 
+/** Both providers' dry run: what a run would create, poll and delete, from one read-only listing. */
 export async function planSnapshot(input: PlanInput): Promise<Plan> {
   const { config } = input;
   let listing: Listing;

@@ -43,6 +43,7 @@ export interface WaitOptions {
   initial?: ActionState | undefined;
 }
 
+/** The wait_timeout error, with the progress last seen and the check that ran into the deadline. */
 function timedOut(options: WaitOptions, last: ActionState | undefined, cause?: unknown): WaitTimeoutError {
   const progress = last?.state === 'running' && last.progress !== undefined ? ` at ${last.progress}%` : '';
   const lastCheck = cause === undefined ? '' : ` (last check: ${errorMessage(cause)})`;

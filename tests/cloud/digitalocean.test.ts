@@ -43,6 +43,7 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
   beforeEach(() => {
     fake.reset();
     fake.droplets.add(DROPLET);
+    fake.publicBase = recorder.url;
     recorder.clear();
   });
   afterEach(() => {
@@ -167,10 +168,12 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(result.stdout).toContain('4 other snapshots');
   });
 
-  it('lists its own snapshots for list/status, newest first', async () => {
+  it('lists its own snapshots for list/status, newest first, never sending the token to another host', async () => {
     seedOthers();
     for (const day of ['01', '03', '02']) fake.seed(DROPLET, `web-1-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`);
     fake.maxPerPage = 2;
+    // Pagination links that point elsewhere (here: a closed port) are not followed; their page number is.
+    fake.publicBase = 'http://127.0.0.1:9';
     const redactor = new Redactor();
     const log = await createLogger({ level: 'silent', json: true, redactor });
     const config = DigitaloceanTarget.parse({ name: 'web-1', type: 'digitalocean', droplet_id: DROPLET, token: TOKEN, api_url: recorder.url });
@@ -179,6 +182,7 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(remote.map((r) => r.name)).toEqual(['web-1-20200103T000000Z', 'web-1-20200102T000000Z', 'web-1-20200101T000000Z']);
     expect(remote[0]).toMatchObject({ state: 'available', size_bytes: Math.round(1.25 * 1024 ** 3) });
     expect(remote[0]!.time.toISOString()).toBe('2020-01-03T00:00:00.000Z');
+    expect(fake.server.received.map((r) => r.query.get('page'))).toEqual(['1', '2', '3', '4']);
   });
 
   it('a request the spec rejects is caught by Prism and never reaches the fake', async () => {

@@ -15,6 +15,7 @@ interface Managed extends RemoteBackup {
   size_gigabytes: number | null;
 }
 
+/** DigitalOcean's action status (in-progress, completed, errored) in the shared wait's terms. */
 function actionState(action: DoAction): ActionState {
   if (action.status === 'completed') return { state: 'done' };
   if (action.status === 'errored') return { state: 'failed', reason: 'DigitalOcean reports the action as errored' };
@@ -48,6 +49,7 @@ async function findByName(ctx: TargetContext, api: CloudApi, config: Digitalocea
   }
 }
 
+/** One backup: list (to pick a free name), create, wait, find by name, prune our oldest beyond keep_last. */
 export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarget): Promise<BackupOutcome> {
   const api = new CloudApi(ctx, config);
   const droplet = `droplet ${config.droplet_id}`;

@@ -16,10 +16,12 @@ import type { HetznerTarget } from './schema.js';
 
 export const MANAGED_BY = 'snapshotter';
 
+/** The labels that mark an image as this target's: set on create, required before any delete. */
 function labelsFor(target: string): Record<string, string> {
   return { 'managed-by': MANAGED_BY, 'snapshotter-target': target };
 }
 
+/** The label selector that lists only this target's images. */
 function selectorFor(target: string): string {
   return `managed-by=${MANAGED_BY},snapshotter-target=${target}`;
 }
@@ -29,6 +31,7 @@ function isOurs(target: string, image: HcImage): boolean {
   return image.type === 'snapshot' && image.labels?.['managed-by'] === MANAGED_BY && image.labels['snapshotter-target'] === target;
 }
 
+/** An image as a remote backup; its time is the stamp in its description, else its creation time. */
 function toRemote(target: string, image: HcImage): RemoteBackup {
   const created = image.created ? new Date(image.created) : new Date(0);
   return {
@@ -40,11 +43,13 @@ function toRemote(target: string, image: HcImage): RemoteBackup {
   };
 }
 
+/** Every image of ours, all pages, with the labels checked here as well as by the selector. */
 async function listOurs(api: CloudApi, target: string, deadline?: number): Promise<RemoteBackup[]> {
   const images = await listSnapshots(api, selectorFor(target), deadline);
   return images.filter((i) => isOurs(target, i)).map((i) => toRemote(target, i));
 }
 
+/** Hetzner's action status (running, success, error) in the shared wait's terms, with its error code. */
 function actionState(action: HcAction): ActionState {
   if (action.status === 'success') return { state: 'done' };
   if (action.status === 'error') {
@@ -81,6 +86,7 @@ async function removeImage(api: CloudApi, target: string, snapshot: RemoteBackup
   return { kind: 'skipped', code: 'delete_protected', reason: result.protected };
 }
 
+/** One backup: create the labelled image, wait, find it, prune our oldest beyond keep_last. */
 export async function backupServer(ctx: TargetContext, config: HetznerTarget): Promise<BackupOutcome> {
   const api = new CloudApi(ctx, config);
   const server = `server ${config.server_id}`;
