@@ -74,7 +74,8 @@ function describe(req: HttpRequest, options: HttpOptions): string {
   return `${req.method} ${options.redact(req.url)}`;
 }
 
-function statusError(req: HttpRequest, options: HttpOptions, res: HttpResponse): HttpError {
+/** The HttpError for a response the caller did not expect: status, provider code and message, request id. */
+export function statusError(req: HttpRequest, options: HttpOptions, res: HttpResponse): HttpError {
   const provider = providerError(res.body, res.headers);
   const parts = [`${describe(req, options)}: HTTP ${res.status}`];
   if (provider.code) parts.push(provider.code);
@@ -97,7 +98,7 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
   for (let n = 0; ; n += 1) {
     options.signal?.throwIfAborted();
     const remaining = options.deadline === undefined ? Infinity : options.deadline - Date.now();
-    if (remaining <= 0) throw new HttpError(`${describe(req, options)}: deadline passed`, { method: req.method, url: options.redact(req.url) });
+    if (remaining <= 0) throw new HttpError(`${describe(req, options)}: deadline passed`, { method: req.method, url: options.redact(req.url), deadline: true });
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, remaining)));
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let failure: RetryableError;
@@ -115,7 +116,10 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
     if (n >= options.retries) throw failure.final;
     const delay = failure.delayMs ?? backoffDelay(n, base, max);
     if (options.deadline !== undefined && Date.now() + delay >= options.deadline) {
-      throw new HttpError(`${failure.final.message} (no retry: waiting ${Math.ceil(delay / 1000)}s would pass the deadline)`, failure.final.details);
+      throw new HttpError(`${failure.final.message} (no retry: waiting ${Math.ceil(delay / 1000)}s would pass the deadline)`, {
+        ...failure.final.details,
+        deadline: true,
+      });
     }
     options.onRetry?.({ attempt: n + 1, delayMs: delay, reason: failure.message });
     await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);

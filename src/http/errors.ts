@@ -8,6 +8,8 @@ export interface HttpErrorDetails {
   code?: string | undefined;
   providerMessage?: string | undefined;
   requestId?: string | undefined;
+  /** Set when the operation's deadline, not the server, ended the attempts. */
+  deadline?: boolean | undefined;
 }
 
 export class HttpError extends Error {

@@ -25,8 +25,10 @@ export function serverDelay(headers: Headers, body: unknown, nowMs: number): num
   const reset = header(headers, 'ratelimit-reset') ?? header(headers, 'x-ratelimit-reset');
   if (reset !== undefined && Number.isFinite(Number(reset))) {
     const value = Number(reset);
-    // A large value is a unix time (DigitalOcean, Hetzner); a small one is seconds from now.
-    return Math.max(0, value > 1e9 ? value * 1000 - nowMs : value * 1000);
+    // A large value is a unix time (DigitalOcean, Hetzner); a small one is seconds from now. A reset already past
+    // (clock skew) says nothing useful: back off instead of hammering the API.
+    const delay = value > 1e9 ? value * 1000 - nowMs : value * 1000;
+    return delay > 0 ? delay : undefined;
   }
   return undefined;
 }

@@ -1,0 +1,13 @@
+// Target `hetzner`: a snapshot image of a Hetzner Cloud server; retention over the images labelled as its own.
+import { defineTarget } from '../types.js';
+import { HetznerTarget } from './schema.js';
+import { backupServer, listServer, planServer } from './snapshot.js';
+
+export const hetznerTarget = defineTarget({
+  type: 'hetzner',
+  schema: HetznerTarget,
+  storage: 'cloud',
+  plan: planServer,
+  backup: backupServer,
+  listRemote: listServer,
+});
