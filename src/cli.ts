@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { processIo } from './app.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { notifyCommand } from './commands/notify.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { LOG_LEVELS } from './logging/logger.js';
@@ -43,6 +44,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')
     .action((options) => setExit(configCheckCommand(options, io)));
+
+  withCommon(program.command('notify'))
+    .description('send a test message through every configured notifier and report each delivery')
+    .option('--test', 'send the test message (required)')
+    .action(async (options) => setExit(await notifyCommand(options, io)));
 
   return program;
 }

@@ -1,10 +1,11 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
 import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
 import { planTargets } from '../orchestrator/dry-run.js';
+import { notificationForecast, notificationPhases } from '../orchestrator/notify.js';
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT, exitCodeFor } from '../report.js';
-import { formatPlans, formatReport } from './format.js';
+import { formatNotificationPreviews, formatPlans, formatReport } from './format.js';
 import { interruptOnSignals } from './signals.js';
 
 export interface RunOptions extends GlobalOptions {
@@ -21,11 +22,16 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal };
     if (options.dryRun) {
       const plans = await planTargets(run, selected);
-      io.stdout.write(options.json ? JSON.stringify({ dry_run: true, targets: plans }, null, 2) + '\n' : formatPlans(plans));
+      const notifications = notificationForecast(run, plans);
+      io.stdout.write(
+        options.json
+          ? JSON.stringify({ dry_run: true, targets: plans, notifications }, null, 2) + '\n'
+          : formatPlans(plans) + formatNotificationPreviews(notifications),
+      );
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
-    const phases = composePhases();
+    const phases = composePhases(notificationPhases(run));
     const report = await runBackups(run, selected, phases);
     io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return exitCodeFor(report);

@@ -21,7 +21,7 @@ export const RootConfig = z.strictObject({
   metrics: z.strictObject({ textfile: z.string().min(1).optional() }).default({}),
   defaults: z.strictObject(defaultsShape).default({}),
   targets: z.array(z.record(z.string(), z.unknown()), 'must be a list of targets').min(1, 'declare at least one target'),
-  notifications: NotificationsConfig.default({} as z.input<typeof NotificationsConfig>),
+  notifications: NotificationsConfig.prefault({}),
 });
 
 type Root = z.infer<typeof RootConfig>;
