@@ -10,6 +10,7 @@ export interface NotifyOptions extends GlobalOptions {
   test?: boolean;
 }
 
+/** Sends the test messages and prints one line per delivery. */
 export async function notifyCommand(options: NotifyOptions, io: Io): Promise<number> {
   if (!options.test) throw new UsageError('notify needs --test (it sends a test message through every configured notifier)');
   const session = await openSession(options, io);

@@ -48,6 +48,7 @@ export const jsonTemplate = z
   });
 export type JsonTemplate = z.infer<typeof jsonTemplate>;
 
+/** The config error for an unknown placeholder, listing the ones that exist. */
 function unknownMessage(name: string): string {
   return `unknown placeholder {${name}} (known: ${KNOWN_LIST}; write {{ and }} for literal braces)`;
 }

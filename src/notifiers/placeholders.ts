@@ -38,10 +38,12 @@ export function summaryText(view: RunView): string {
   return `${succeeded} of ${total} ${noun} succeeded, ${failed} failed`;
 }
 
+/** `12.3 MiB`, or empty when the size is unknown. */
 export function sizeText(bytes: number | null): string {
   return bytes === null ? '' : formatBytes(bytes);
 }
 
+/** `1m05s`, or empty when the duration is unknown (a run that is starting). */
 export function durationText(seconds: number | null): string {
   return seconds === null ? '' : formatDuration(seconds * 1000);
 }

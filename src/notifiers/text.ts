@@ -17,6 +17,7 @@ const ERROR_CHARS = 600;
 
 const ICON = { success: '✅', failure: '❌', pending: '▫️' } as const;
 
+/** The first line: what happened, where. */
 function headline(view: RunView): string {
   if (view.test) return `🧪 Test message from snapshotter on ${view.hostname}`;
   switch (view.status) {
@@ -31,10 +32,12 @@ function headline(view: RunView): string {
   }
 }
 
+/** Shortens a long value so one target cannot crowd out the others. */
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** One target's line: status, artifact, size, duration, error, warnings, pruned. */
 function targetLine(t: TargetView): string {
   const parts: string[] = [];
   if (t.status === 'success' && t.artifact) parts.push(t.artifact);

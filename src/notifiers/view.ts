@@ -45,6 +45,7 @@ export function fromReport(report: RunReport): RunView {
   return { ...rest, targets: report.targets.map((t) => ({ ...t })), test: false };
 }
 
+/** A target that has not run yet (backup_start, and the base of test and forecast views). */
 const pending = (t: TargetRef, at: string | null): TargetView => ({
   name: t.name,
   type: t.type,

@@ -10,10 +10,12 @@ import type { RunContext } from './run-target.js';
 
 type NotifyContext = Pick<RunContext, 'config' | 'logger' | 'redactor' | 'now'>;
 
+/** The notifiers' logger, redactor and HTTP client for this run. */
 function deps(ctx: NotifyContext): NotifyDeps {
   return { logger: ctx.logger.child({ phase: 'notify' }), redactor: ctx.redactor, http: { sendJson } };
 }
 
+/** The fields of every view that come from the config, not from targets. */
 const base = (ctx: NotifyContext) => ({ hostname: ctx.config.hostname, tool: { name: TOOL_NAME, version: TOOL_VERSION } });
 
 /** The run phases that send backup_start and the outcome event; the start records join the report at the end. */

@@ -18,6 +18,7 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[_*`[]/g, '\\$&');
 }
 
+/** Escaping and bold markup for the default text in a parse mode. */
 export function styleFor(mode: ParseMode): TextStyle {
   switch (mode) {
     case 'HTML':
