@@ -4,6 +4,7 @@ import { processIo } from './app.js';
 import { configCheckCommand } from './commands/config-check.js';
 import { listCommand } from './commands/list.js';
 import { pruneCommand } from './commands/prune.js';
+import { notifyCommand } from './commands/notify.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
@@ -62,6 +63,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')
     .action((options) => setExit(configCheckCommand(options, io)));
+
+  withCommon(program.command('notify'))
+    .description('send a test message through every configured notifier and report each delivery')
+    .option('--test', 'send the test message (required)')
+    .action(async (options) => setExit(await notifyCommand(options, io)));
 
   return program;
 }

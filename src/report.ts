@@ -32,6 +32,8 @@ export interface TargetResult {
 export interface NotificationDelivery {
   notifier: string;
   event: RunEvent;
+  /** The target of a per-target message; null for a per-run one. */
+  target?: string | null;
   ok: boolean;
   error: string | null;
 }

@@ -1,5 +1,6 @@
 // Human-readable output of reports and plans (stdout); JSON output is the report itself.
-import type { RunReport } from '../report.js';
+import type { NotificationPreview } from '../notifiers/notify.js';
+import type { NotificationDelivery, RunReport } from '../report.js';
 import type { TargetPlan } from '../orchestrator/dry-run.js';
 import { formatBytes } from '../util/duration.js';
 
@@ -15,6 +16,7 @@ export function formatReport(report: RunReport): string {
   const { total, succeeded, failed } = report.summary;
   const head = report.interrupted ? `interrupted by ${report.interrupted}: ` : '';
   lines.push(`${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`);
+  for (const n of report.notifications.filter((d) => !d.ok)) lines.push(`notification not delivered: ${formatDelivery(n)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -24,6 +26,22 @@ export function formatPlans(plans: readonly TargetPlan[]): string {
     out.push(`target ${plan.name} (${plan.type})${plan.problems.length > 0 ? ': WOULD FAIL' : ''}`);
     for (const step of plan.steps) out.push(`  - ${step}`);
     for (const problem of plan.problems) out.push(`  ! ${problem}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `telegram[0] backup_success (db): <error>` — one delivery, as `run` and `notify --test` print it. */
+export function formatDelivery(d: NotificationDelivery): string {
+  return `${d.notifier} ${d.event}${d.target ? ` (${d.target})` : ''}${d.ok ? '' : `: ${d.error ?? 'failed'}`}`;
+}
+
+/** Dry run: each message that would go out, with its request line and rendered text. */
+export function formatNotificationPreviews(previews: readonly NotificationPreview[]): string {
+  if (previews.length === 0) return '';
+  const out: string[] = ['notifications that would be sent (backup_start, then the outcome these plans forecast):'];
+  for (const p of previews) {
+    out.push(`notify ${p.notifier} on ${p.event}${p.target ? ` (${p.target})` : ''}: ${p.request}`);
+    for (const line of p.text.split('\n')) out.push(`    ${line}`);
   }
   return out.join('\n') + '\n';
 }

@@ -3,11 +3,12 @@ import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.
 import { planTargets } from '../orchestrator/dry-run.js';
 import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
 import { metricsPhases } from '../metrics/index.js';
+import { notificationForecast, notificationPhases } from '../orchestrator/notify.js';
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { terminalProgress } from '../progress/display.js';
 import { EXIT, exitCodeFor } from '../report.js';
-import { formatPlans, formatReport } from './format.js';
+import { formatNotificationPreviews, formatPlans, formatReport } from './format.js';
 import { formatPrunes } from './retention-format.js';
 import { interruptOnSignals } from './signals.js';
 
@@ -27,16 +28,18 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     if (options.dryRun) {
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
+      const notifications = notificationForecast(run, plans);
       io.stdout.write(
         options.json
-          ? JSON.stringify({ dry_run: true, targets: plans, retention }, null, 2) + '\n'
-          : formatPlans(plans) + formatPrunes(retention, 'retention after a successful backup'),
+          ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications }, null, 2) + '\n'
+          : formatPlans(plans) + formatPrunes(retention, 'retention after a successful backup') + formatNotificationPreviews(notifications),
       );
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
     const phases = composePhases(
       retentionPhases(run),
+      notificationPhases(run),
       metricsPhases({ textfile: config.metrics.textfile, backupDir: config.backup_dir, targets: config.targets, logger: log.logger }),
     );
     const report = await runBackups(run, selected, phases);

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { unknownFilterTargets } from '../notifiers/plan.js';
 import { targetModules, type TargetConfig, type TargetType } from '../targets/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
@@ -113,6 +114,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;
   const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults as never });
+  for (const { path, name } of errors.length > 0 ? [] : unknownFilterTargets(parsed.data.notifications, targets.map((t) => t.name))) {
+    errors.push(`${source.where(path)}: ${formatPath(path)}: no target is named "${name}"`);
+  }
   if (errors.length > 0) throw new ConfigError(errors.join('\n'));
 
   const redactor = new Redactor();

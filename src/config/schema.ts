@@ -25,7 +25,7 @@ export const RootConfig = z.strictObject({
       error: (issue) => (issue.input === undefined ? undefined : 'must be a list of targets'),
     })
     .min(1, 'declare at least one target'),
-  notifications: NotificationsConfig.default({} as z.input<typeof NotificationsConfig>),
+  notifications: NotificationsConfig.prefault({}),
 });
 
 type Root = z.infer<typeof RootConfig>;
