@@ -17,7 +17,6 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
 
 export interface Session extends LoadedConfig {
   log: LoggerHandle;

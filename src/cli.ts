@@ -1,14 +1,8 @@
 // Commander wiring only. The one place that sets process.exitCode: every error type maps to its exit code here.
+// Commands are imported when they run, so `--version`, `--help` and usage errors start fast.
 import { Command, CommanderError, Option } from 'commander';
-import { processIo } from './app.js';
-import { configCheckCommand } from './commands/config-check.js';
-import { listCommand } from './commands/list.js';
-import { pruneCommand } from './commands/prune.js';
-import { notifyCommand } from './commands/notify.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { verifyCommand } from './commands/verify.js';
-import { LOG_LEVELS } from './logging/logger.js';
+import type { Io } from './app.js';
+import { LOG_LEVELS } from './logging/levels.js';
 import { EXIT } from './report.js';
 import { ConfigError, errorMessage, LockHeldError, UsageError } from './util/errors.js';
 import { TOOL_VERSION } from './version.js';
@@ -23,7 +17,7 @@ function withCommon(command: Command): Command {
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
-  const io = processIo();
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
   const program = new Command('snapshotter')
     .description('Back up PostgreSQL, Prometheus, files and cloud servers from one YAML file.')
     .version(TOOL_VERSION, '-V, --version')
@@ -34,40 +28,40 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('back up every target (or the named ones), verify, prune, notify, write metrics')
     .option('--dry-run', 'show the plan; write, delete and send nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await runCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/run.js')).runCommand(options, io)));
 
   withCommon(program.command('verify'))
     .description('check archives: checksum, full decompression, structure, manifest')
     .argument('[paths...]', 'archive files')
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
-    .action(async (paths: string[], options) => setExit(await verifyCommand(paths, options, io)));
+    .action(async (paths: string[], options) => setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)));
 
   withCommon(program.command('list'))
     .description('the backups that exist (local archives and cloud snapshots), newest first, with age, size, state')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await listCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/list.js')).listCommand(options, io)));
 
   withCommon(program.command('prune'))
     .description('apply retention without backing up')
     .option('--dry-run', 'show what would be deleted and what is kept by which rule; delete nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await pruneCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)));
 
   withCommon(program.command('status'))
     .description("per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing")
     .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
-    .action(async (options) => setExit(await statusCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
 
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')
-    .action((options) => setExit(configCheckCommand(options, io)));
+    .action(async (options) => setExit((await import('./commands/config-check.js')).configCheckCommand(options, io)));
 
   withCommon(program.command('notify'))
     .description('send a test message through every configured notifier and report each delivery')
     .option('--test', 'send the test message (required)')
-    .action(async (options) => setExit(await notifyCommand(options, io)));
+    .action(async (options) => setExit(await (await import('./commands/notify.js')).notifyCommand(options, io)));
 
   return program;
 }

@@ -8,8 +8,9 @@ import PinoPretty from 'pino-pretty';
 import type { Redactor } from '../util/redact.js';
 
 export type { Logger };
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import type { LogLevel } from './levels.js';
+
+export { LOG_LEVELS, type LogLevel } from './levels.js';
 
 export interface LoggerOptions {
   level: LogLevel;
