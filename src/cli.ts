@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { processIo } from './app.js';
 import { configCheckCommand } from './commands/config-check.js';
+import { restoreCommand } from './commands/restore.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { LOG_LEVELS } from './logging/logger.js';
@@ -38,6 +39,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
     .action(async (paths: string[], options) => setExit(await verifyCommand(paths, options, io)));
+
+  withCommon(program.command('restore'))
+    .description('verify an archive, then extract it into a folder (--to DIR) or feed it back into its target (--target NAME)')
+    .argument('[archive]', 'the archive file (or --latest --target NAME)')
+    .option('--to <dir>', 'extract into this folder (new or empty; see --force)')
+    .option('--target <name>', "with --latest: the target whose newest backup to restore; without --to: restore into this target's source")
+    .option('--latest', "the target's newest complete backup (needs -c and --target)")
+    .option('--force', 'restore into a folder that is not empty (existing files are replaced)')
+    .option('--path <path>', 'only entries under this path, as stored relative to / (repeatable)', collect)
+    .option('--dry-run', 'verify, then list what would be restored; write nothing')
+    .option('--yes', 'with --target: do not ask before overwriting the target (required when stdin is not a terminal)')
+    .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
+    .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
+    .action(async (archive: string | undefined, options) => setExit(await restoreCommand(archive, options, io)));
 
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))
