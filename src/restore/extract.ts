@@ -81,7 +81,13 @@ function attrsOf(entry: ReadEntry): EntryAttrs {
 }
 
 /** Runs the plan's action for one entry; consumes the entry's body in every case. */
-async function handleEntry(entry: ReadEntry, plan: RestorePlan, options: ExtractOptions, result: ExtractResult): Promise<void> {
+async function handleEntry(
+  entry: ReadEntry,
+  plan: RestorePlan,
+  options: ExtractOptions,
+  result: ExtractResult,
+  realDirs: Set<string>,
+): Promise<void> {
   const action = plan.decide({ name: entry.path, type: entry.type, linkpath: entry.linkpath });
   if (action.kind !== 'file' || options.dryRun) entry.resume();
   if (action.kind === 'skip') {
@@ -97,7 +103,7 @@ async function handleEntry(entry: ReadEntry, plan: RestorePlan, options: Extract
     if (action.kind === 'file') result.bytes += entry.size;
     return;
   }
-  const write = { root: options.root, sameOwner: options.sameOwner };
+  const write = { root: options.root, sameOwner: options.sameOwner, realDirs };
   if (action.kind === 'file') result.bytes += await writeFile(action, attrs, entry, write);
   else if (action.kind === 'dir') await writeDir(action, write);
   else if (action.kind === 'symlink') await writeSymlink(action, attrs, write);
@@ -114,6 +120,7 @@ function entrySink(
 ): Writable {
   let failure: Error | undefined;
   let chain = Promise.resolve();
+  const realDirs = new Set<string>();
   let sink: Writable;
   const fail = (error: Error): void => {
     failure ??= error;
@@ -126,7 +133,7 @@ function entrySink(
         if (failure) return void entry.resume();
         state.current = entry.path;
         try {
-          await handleEntry(entry, plan, options, result);
+          await handleEntry(entry, plan, options, result, realDirs);
           progress();
         } catch (error) {
           entry.resume();

@@ -1,9 +1,11 @@
 // Carries out a planned action inside the staging folder. The plan already guarantees that every parent is a
-// folder this restore made; as a second line of defence, files are created with O_EXCL | O_NOFOLLOW (a link or
-// file in the way makes the open fail instead of being followed) and replaced entries are unlinked, never opened.
+// folder this restore made; as a second line of defence, every parent component is checked on disk to be a real
+// folder (lstat, never a symbolic link), files are created with O_EXCL | O_NOFOLLOW (a link or file in the way
+// makes the open fail instead of being followed), and replaced entries are unlinked, never opened.
 import { constants } from 'node:fs';
-import { link, lutimes, lchown, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, lutimes, lchown, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RestoreRefusedError } from './entry-path.js';
 import type { Action } from './plan.js';
 
 /** Owner, mode and times as the archive stores them. */
@@ -24,6 +26,8 @@ export interface WriteOptions {
   root: string;
   /** Restore owners (uid/gid as stored) — only when running as root, as GNU tar does. */
   sameOwner: boolean;
+  /** Folders (relative to root) already seen on disk to be real folders; only this restore writes there. */
+  realDirs: Set<string>;
 }
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -33,11 +37,27 @@ function owner(attrs: EntryAttrs, options: WriteOptions): { uid: number; gid: nu
   return { uid: attrs.uid, gid: attrs.gid };
 }
 
-/** Makes the parents and removes what the entry replaces; returns the entry's absolute path. */
+/** Throws unless every folder above `rel` is a real folder on disk (not a symbolic link, not a file). */
+async function checkParents(rel: string, options: WriteOptions): Promise<void> {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i += 1) {
+    const prefix = parts.slice(0, i).join('/');
+    if (options.realDirs.has(prefix)) continue;
+    const info = await lstat(join(options.root, prefix));
+    if (!info.isDirectory()) throw new RestoreRefusedError(rel, `${JSON.stringify(prefix)} is not a real folder on disk`);
+    options.realDirs.add(prefix);
+  }
+}
+
+/** Makes the parents, checks them, and removes what the entry replaces; returns the entry's absolute path. */
 async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<string> {
   for (const parent of action.parents) await mkdir(join(options.root, parent), { mode: 0o777 });
+  await checkParents(action.rel, options);
   const path = join(options.root, action.rel);
-  if (action.replace) await unlink(path);
+  if (action.replace) {
+    options.realDirs.delete(action.rel);
+    await unlink(path);
+  }
   return path;
 }
 

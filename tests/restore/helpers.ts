@@ -92,3 +92,36 @@ export function fingerprint(path: string): string {
 }
 
 export const archiveName = (path: string): string => basename(path);
+
+const ZERO_BLOCK = 1024 * 1024;
+
+/**
+ * Builds a gzip bomb quickly: GNU tar archives a sparse file of `size` zero bytes, and each 1 MiB block of its
+ * output becomes one gzip member (a cached member for all-zero blocks). Concatenated members are one valid gzip
+ * stream (gunzip and GNU tar read it); the ratio is deflate's best, about 1000:1.
+ */
+export async function buildBomb(work: string, size: number, out: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const { closeSync, openSync, truncateSync, writeSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  const file = join(work, 'big');
+  writeFileSync(file, '');
+  truncateSync(file, size);
+  const zeroMember = gzipSync(Buffer.alloc(ZERO_BLOCK), { level: 9 });
+  const fd = openSync(out, 'w');
+  const child = spawn('tar', ['-cf', '-', '-C', work, 'big'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let pending = Buffer.alloc(0);
+  const emit = (block: Buffer): void => {
+    const allZero = block.length === ZERO_BLOCK && block.equals(Buffer.alloc(ZERO_BLOCK));
+    writeSync(fd, allZero ? zeroMember : gzipSync(block, { level: 9 }));
+  };
+  for await (const chunk of child.stdout) {
+    pending = Buffer.concat([pending, chunk as Buffer]);
+    while (pending.length >= ZERO_BLOCK) {
+      emit(pending.subarray(0, ZERO_BLOCK));
+      pending = pending.subarray(ZERO_BLOCK);
+    }
+  }
+  if (pending.length > 0) emit(pending);
+  closeSync(fd);
+}
