@@ -79,8 +79,20 @@ async function intoFolder(archive: string, o: RestoreOptions & { to: string }, i
   });
   for (const skip of result.skipped) io.stderr.write(`skipped ${JSON.stringify(skip.entry)}: ${skip.reason}\n`);
   if (o.json) {
-    const { manifest, ...rest } = result;
-    const json = { ...rest, target: manifest.target, reminder: prometheusReminder(result) ?? null };
+    const json = {
+      archive: result.archive,
+      to: result.to,
+      dry_run: result.dryRun,
+      target: result.manifest.target,
+      sha256: result.sha256,
+      compressed_bytes: result.compressed,
+      uncompressed_bytes: result.inflated,
+      entries: result.entries,
+      content_bytes: result.bytes,
+      skipped: result.skipped,
+      tsdb_dirs: result.tsdbDirs,
+      reminder: prometheusReminder(result) ?? null,
+    };
     stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else stdout.write(formatSummary(result));
   return EXIT.ok;
