@@ -12,7 +12,7 @@ const quiet: ProgressLine = { update: () => undefined, done: () => undefined };
 /** A progress line on `stream` when it is a terminal. */
 export function progressLine(stream: NodeJS.WritableStream, now: () => number = Date.now): ProgressLine {
   if (!(stream as { isTTY?: boolean }).isTTY) return quiet;
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   let shown = false;
   return {
     update(text) {

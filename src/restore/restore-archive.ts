@@ -123,8 +123,8 @@ async function extractIntoPlace(options: ExtractOptions, sha256: string, check: 
 }
 
 /** Each --path must select something, or the user mistyped it. */
-function checkSelection(selection: readonly string[], rels: readonly string[]): void {
-  const missing = selection.filter((p) => !rels.some((rel) => isSelected(rel, [p])));
+function checkSelection(selection: readonly string[], matched: ReadonlySet<string>): void {
+  const missing = selection.filter((p) => !matched.has(p));
   if (missing.length > 0) {
     throw new RestoreError(`--path ${missing.map((p) => `/${p}`).join(', ')}: no entry of the archive lies there; nothing was restored`);
   }
@@ -157,7 +157,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   const verifiedManifest = manifest ?? (await readManifestOf(archive));
   if (!verifiedManifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
 
-  const rels: string[] = [];
+  const matched = new Set<string>();
   const extractOptions: ExtractOptions = {
     archive,
     root: '',
@@ -168,7 +168,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     signal: options.signal,
     onProgress: (p) => options.progress.update(describeProgress(options.dryRun ? 'reading' : 'restoring', p.compressed, verifiedManifest.size_bytes, p.entries)),
     onAction: (action, size) => {
-      rels.push(action.rel);
+      for (const p of selection) if (!matched.has(p) && isSelected(action.rel, [p])) matched.add(p);
       options.onAction?.(action, size);
     },
   };
@@ -176,12 +176,12 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   try {
     if (options.dryRun) {
       extracted = await extractArchive(extractOptions);
-      checkSelection(selection, rels);
+      checkSelection(selection, matched);
     } else {
       const first = destination.exists ? undefined : await mkdir(destination.path, { recursive: true, mode: 0o700 });
       try {
         const root = join(destination.path, STAGING_PREFIX);
-        extracted = await extractIntoPlace({ ...extractOptions, root }, sha256, () => checkSelection(selection, rels));
+        extracted = await extractIntoPlace({ ...extractOptions, root }, sha256, () => checkSelection(selection, matched));
       } catch (error) {
         await removeCreated(destination.path, first);
         throw error;

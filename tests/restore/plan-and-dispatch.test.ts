@@ -9,6 +9,7 @@ import type { TargetBase } from '../../src/config/common.js';
 import { RestoreRefusedError } from '../../src/restore/entry-path.js';
 import { limitProblem } from '../../src/restore/limits.js';
 import { RestorePlan } from '../../src/restore/plan.js';
+import { describeProgress, progressLine } from '../../src/restore/progress.js';
 import { writeFile } from '../../src/restore/write-entry.js';
 import type { RestoreContext, TargetModule } from '../../src/targets/types.js';
 import { UsageError } from '../../src/util/errors.js';
@@ -47,6 +48,25 @@ describe('RestorePlan', () => {
     expect(limitProblem(limits, 60 * 1024 * 1024, 1000)).toBeUndefined();
     expect(limitProblem(limits, 65 * 1024 * 1024, 1000)).toMatch(/ratio/);
     expect(limitProblem({ ...limits, maxRatio: 0 }, 65 * 1024 * 1024, 1000)).toBeUndefined();
+  });
+});
+
+describe('progress', () => {
+  it('draws one line on a terminal, rewritten in place, and nothing elsewhere', () => {
+    const written: string[] = [];
+    const stream = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) }) as unknown as NodeJS.WritableStream;
+    let now = 0;
+    const tty = progressLine(stream(true), () => now);
+    tty.update(describeProgress('restoring', 512, 2048, 3));
+    now += 50;
+    tty.update('too soon');
+    tty.done();
+    expect(written).toEqual(['\r\x1b[2Krestoring: 512 B of 2.0 KiB (25%), 3 entries', '\r\x1b[2K']);
+    written.length = 0;
+    const pipe = progressLine(stream(false));
+    pipe.update('x');
+    pipe.done();
+    expect(written).toEqual([]);
   });
 });
 
