@@ -53,6 +53,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
     .action(async (options) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
 
+  withCommon(program.command('restore'))
+    .description('verify an archive, then extract it into a folder (--to DIR) or feed it back into its target (--target NAME)')
+    .argument('[archive]', 'the archive file (or --latest --target NAME)')
+    .option('--to <dir>', 'extract into this folder (new or empty; see --force)')
+    .option('--target <name>', "with --latest: the target whose newest backup to restore; without --to: restore into this target's source")
+    .option('--latest', "the target's newest complete backup (needs -c and --target)")
+    .option('--force', 'restore into a folder that is not empty (existing files are replaced)')
+    .option('--path <path>', 'only entries under this path, as stored relative to / (repeatable)', collect)
+    .option('--dry-run', 'verify, then list what would be restored; write nothing')
+    .option('--yes', 'with --target: do not ask before overwriting the target (required when stdin is not a terminal)')
+    .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
+    .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
+    .action(async (archive: string | undefined, options) => setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)));
+
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')

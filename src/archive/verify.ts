@@ -20,10 +20,18 @@ export interface StreamCheck {
   entries: number | null;
 }
 
+/** Compressed and inflated bytes read so far (restore watches them to stop a gzip bomb early). */
+export type VerifyProgress = (compressed: number, inflated: number) => void;
+
 /** Reads the file once: hash and size of the compressed bytes, gunzip, content walk. Throws on any fault. */
-export async function checkArchiveStream(path: string, ext: ArchiveExt, signal?: AbortSignal): Promise<StreamCheck> {
+export async function checkArchiveStream(
+  path: string,
+  ext: ArchiveExt,
+  signal?: AbortSignal,
+  onProgress?: VerifyProgress,
+): Promise<StreamCheck> {
   const hasher = new HashCounter();
-  const inflated = new ByteCounter();
+  const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
   const content = contentCheckFor(ext);
   await pipeline(createReadStream(path), hasher, createGunzip(), inflated, content.sink, { signal });
   return {
@@ -56,7 +64,7 @@ async function readText(path: string): Promise<string | undefined> {
 }
 
 /** Verifies an archive beside its sidecar and manifest; every disagreement is a problem. */
-export async function verifyArchive(path: string, signal?: AbortSignal): Promise<VerifyResult> {
+export async function verifyArchive(path: string, signal?: AbortSignal, onProgress?: VerifyProgress): Promise<VerifyResult> {
   const problems: string[] = [];
   const name = basename(path);
   const ext = extOf(name);
@@ -65,7 +73,7 @@ export async function verifyArchive(path: string, signal?: AbortSignal): Promise
   let check: StreamCheck | undefined;
   let sha256: string | undefined;
   try {
-    check = await checkArchiveStream(path, ext, signal);
+    check = await checkArchiveStream(path, ext, signal, onProgress);
     sha256 = check.sha256;
   } catch (error) {
     problems.push(`content: ${errorMessage(error)}`);

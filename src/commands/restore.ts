@@ -1,0 +1,154 @@
+// `snapshotter restore`: ARCHIVE (or --latest --target NAME) either extracted into --to DIR, or with --target NAME
+// alone handed to the target type that feeds it back into its source. Always verified first.
+import { join } from 'node:path';
+import { openSession, selectTargets, type GlobalOptions, type Io, type Session } from '../app.js';
+import { readCatalog } from '../archive/catalog.js';
+import { InterruptedError } from '../orchestrator/run.js';
+import { DEFAULT_MAX_RATIO, type RestoreLimits } from '../restore/limits.js';
+import { progressLine } from '../restore/progress.js';
+import { restoreArchive, RestoreError } from '../restore/restore-archive.js';
+import { EXIT } from '../report.js';
+import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { parseSize } from '../util/duration.js';
+import { ConfigError, errorMessage, UsageError } from '../util/errors.js';
+import { Redactor } from '../util/redact.js';
+import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
+import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
+import { interruptOnSignals } from './signals.js';
+
+export interface RestoreOptions extends GlobalOptions {
+  to?: string;
+  target?: string;
+  latest?: boolean;
+  force?: boolean;
+  path?: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+  maxSize?: string;
+  maxRatio?: string;
+}
+
+/** Rejects option combinations that do not say one clear thing. */
+function checkUsage(archive: string | undefined, o: RestoreOptions): void {
+  if (archive && o.latest) throw new UsageError('give an ARCHIVE path or --latest, not both');
+  if (!archive && !o.latest) throw new UsageError('give an ARCHIVE path, or --latest --target NAME');
+  if (o.latest && !o.target) throw new UsageError('--latest needs --target NAME (the target whose newest backup to restore)');
+  if (archive && o.target && o.to) {
+    throw new UsageError('choose --to DIR (extract the archive) or --target NAME (feed it back into the target), not both');
+  }
+  if (!o.to && !o.target) throw new UsageError('say where to restore: --to DIR (extract into a folder) or --target NAME');
+  if (!o.to && (o.force || (o.path?.length ?? 0) > 0)) throw new UsageError('--force and --path apply to --to DIR');
+}
+
+function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio: number } {
+  const maxSize = o.maxSize === undefined ? undefined : parseSize(o.maxSize);
+  if (maxSize === 0 || (o.maxSize !== undefined && maxSize === undefined)) {
+    throw new UsageError(`--max-size ${o.maxSize}: write a size like 500m, 20g or 2t`);
+  }
+  const maxRatio = o.maxRatio === undefined ? DEFAULT_MAX_RATIO : Number(o.maxRatio);
+  if (!Number.isFinite(maxRatio) || maxRatio < 0) throw new UsageError(`--max-ratio ${o.maxRatio}: a number, 0 to turn the check off`);
+  return { maxSize, maxRatio };
+}
+
+/** The newest complete backup of a target with local archives. */
+async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
+  if (targetModule(target).storage !== 'archive') {
+    throw new UsageError(`target "${target.name}" (type ${target.type}) keeps provider snapshots, not archives; restore those with the provider`);
+  }
+  const dir = join(session.config.backup_dir, target.name);
+  const newest = (await readCatalog(dir, target.name)).complete[0];
+  if (!newest) throw new RestoreError(`target "${target.name}" has no complete backup in ${dir}`);
+  return newest.path;
+}
+
+async function intoFolder(archive: string, o: RestoreOptions & { to: string }, io: Io, signal: AbortSignal): Promise<number> {
+  const limits = limitsFrom(o);
+  const stdout = io.stdout;
+  if (o.dryRun && !o.json) stdout.write('DRY RUN: nothing is written. Verifying, then listing what would be restored:\n');
+  const result = await restoreArchive({
+    archive,
+    to: o.to,
+    force: o.force === true,
+    paths: o.path ?? [],
+    dryRun: o.dryRun === true,
+    maxSize: limits.maxSize,
+    maxRatio: limits.maxRatio,
+    signal,
+    progress: progressLine(io.stderr),
+    onAction: o.dryRun && !o.json ? (action, size) => stdout.write(formatAction(o.to, action, size) + '\n') : undefined,
+  });
+  for (const skip of result.skipped) io.stderr.write(`skipped ${JSON.stringify(skip.entry)}: ${skip.reason}\n`);
+  if (o.json) {
+    const json = {
+      archive: result.archive,
+      to: result.to,
+      dry_run: result.dryRun,
+      target: result.manifest.target,
+      sha256: result.sha256,
+      compressed_bytes: result.compressed,
+      uncompressed_bytes: result.inflated,
+      entries: result.entries,
+      content_bytes: result.bytes,
+      skipped: result.skipped,
+      tsdb_dirs: result.tsdbDirs,
+      reminder: prometheusReminder(result) ?? null,
+    };
+    stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else stdout.write(formatSummary(result));
+  return EXIT.ok;
+}
+
+async function intoTarget(archive: string, target: TargetConfig, o: RestoreOptions, session: Session, io: Io, signal: AbortSignal): Promise<number> {
+  const { maxSize, maxRatio } = limitsFrom(o);
+  const limits: RestoreLimits = { maxSize: maxSize ?? Number.MAX_SAFE_INTEGER, maxRatio };
+  const ctx = { target: target.name, logger: session.log.logger, signal, redactor: session.redactor, env: io.env, stdout: io.stdout, stderr: io.stderr };
+  const message = await restoreIntoTarget(ctx, targetModule(target), target, archive, {
+    yes: o.yes === true,
+    dryRun: o.dryRun === true,
+    limits,
+    progress: progressLine(io.stderr),
+    confirm: terminalConfirm(process.stdin, io.stderr),
+  });
+  io.stdout.write(message + '\n');
+  return EXIT.ok;
+}
+
+async function dispatch(
+  archiveArg: string | undefined,
+  o: RestoreOptions,
+  io: Io,
+  signal: AbortSignal,
+  redactor: { current: Redactor },
+): Promise<number> {
+  if (!o.target) return intoFolder(archiveArg!, { ...o, to: o.to! }, io, signal);
+  const session = await openSession(o, io);
+  redactor.current = session.redactor;
+  try {
+    const [target] = selectTargets(session.config.targets, [o.target]);
+    const archive = archiveArg ?? (await latestArchive(session, target!));
+    if (o.to) return await intoFolder(archive, { ...o, to: o.to }, io, signal);
+    return await intoTarget(archive, target!, o, session, io, signal);
+  } finally {
+    await session.log.close();
+  }
+}
+
+export async function restoreCommand(archive: string | undefined, options: RestoreOptions, io: Io): Promise<number> {
+  checkUsage(archive, options);
+  const interrupt = interruptOnSignals();
+  const redactor = { current: new Redactor() };
+  try {
+    return await dispatch(archive, options, io, interrupt.signal, redactor);
+  } catch (error) {
+    const reason: unknown = interrupt.signal.reason;
+    if (reason instanceof InterruptedError) {
+      io.stderr.write(`snapshotter: restore ${reason.message}; partial files removed\n`);
+      return reason.signalName === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) throw error;
+    io.stderr.write(`snapshotter: restore failed: ${redactor.current.redact(errorMessage(error))}\n`);
+    return EXIT.failure;
+  } finally {
+    interrupt.dispose();
+  }
+}

@@ -1,0 +1,50 @@
+// Limits that stop a gzip bomb: the most bytes a restore inflates (default: the free space where it writes) and
+// the largest compression ratio (default 200:1, checked once 64 MiB have been inflated, so small archives of
+// highly compressible files are never refused). Deflate reaches about 1030:1 at most, so a bomb shows as a ratio
+// far above what real backups have.
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { formatBytes } from '../util/duration.js';
+
+export const DEFAULT_MAX_RATIO = 200;
+/** The ratio check starts once this many bytes have been inflated. */
+export const RATIO_FLOOR = 64 * 1024 * 1024;
+
+export interface RestoreLimits {
+  /** The most uncompressed (tar) bytes a restore reads. */
+  maxSize: number;
+  /** The largest inflated:compressed ratio; 0 turns the check off. */
+  maxRatio: number;
+}
+
+/** A limit that stopped a restore (a gzip bomb, or an archive too large for the limits). */
+export class RestoreLimitError extends Error {
+  override readonly name = 'RestoreLimitError';
+}
+
+/** Why the running totals break a limit, or undefined while they do not. */
+export function limitProblem(limits: RestoreLimits, inflated: number, compressed: number): string | undefined {
+  if (inflated > limits.maxSize) {
+    return `it inflates to more than ${formatBytes(limits.maxSize)} (--max-size ${limits.maxSize})`;
+  }
+  if (limits.maxRatio > 0 && inflated >= RATIO_FLOOR && compressed > 0 && inflated / compressed > limits.maxRatio) {
+    const ratio = Math.round(inflated / compressed);
+    return `its decompression ratio reached ${ratio}:1 after ${formatBytes(inflated)}, above --max-ratio ${limits.maxRatio} (a gzip bomb?)`;
+  }
+  return undefined;
+}
+
+/** Bytes free to an unprivileged writer on the file system that holds `dir` (or its nearest existing parent). */
+export async function freeSpace(dir: string): Promise<number> {
+  let path = dir;
+  for (;;) {
+    try {
+      const stats = await statfs(path);
+      return stats.bavail * stats.bsize;
+    } catch (error) {
+      const parent = dirname(path);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) throw error;
+      path = parent;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Moves a finished staging folder's content into the restore folder, then gives folders their stored mode, owner
+// and mtime (last, deepest first: a read-only folder must not block its children, and moving entries in changes
+// a folder's mtime). Into an empty folder this is one rename per top-level entry. With --force, an existing
+// folder is merged into, an existing file or symbolic link in the way is replaced (a link is removed, never
+// followed), and a folder that a file would replace is a conflict found before anything moves.
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DirAttrs } from './write-entry.js';
+
+/** A restore that cannot complete because of what the restore folder already holds. */
+export class RestoreConflictError extends Error {
+  override readonly name = 'RestoreConflictError';
+}
+
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Paths where a restored non-folder would replace an existing folder (walks only where both have folders). */
+async function conflicts(from: string, to: string, rel: string, found: string[]): Promise<void> {
+  for (const name of await readdir(from)) {
+    const source = await lstat(join(from, name));
+    const dest = await lstatOrUndefined(join(to, name));
+    if (!dest?.isDirectory()) continue;
+    const childRel = rel ? `${rel}/${name}` : name;
+    if (source.isDirectory()) await conflicts(join(from, name), join(to, name), childRel, found);
+    else found.push(childRel);
+  }
+}
+
+async function moveInto(from: string, to: string): Promise<void> {
+  for (const name of await readdir(from)) {
+    const source = join(from, name);
+    const dest = join(to, name);
+    const existing = await lstatOrUndefined(dest);
+    const isDir = (await lstat(source)).isDirectory();
+    if (existing?.isDirectory()) {
+      if (isDir) await moveInto(source, dest);
+      continue; // a conflict; refused before moving
+    }
+    if (existing && isDir) await unlink(dest);
+    await rename(source, dest);
+  }
+}
+
+/** Moves everything from `staging` into `dir`; throws RestoreConflictError before moving anything. */
+export async function mergeStaging(staging: string, dir: string): Promise<void> {
+  const found: string[] = [];
+  await conflicts(staging, dir, '', found);
+  if (found.length > 0) {
+    const list = found.slice(0, 5).map((rel) => JSON.stringify(rel)).join(', ');
+    throw new RestoreConflictError(`the archive holds files where ${dir} has folders: ${list}${found.length > 5 ? ', …' : ''}`);
+  }
+  await moveInto(staging, dir);
+}
+
+/** Gives each restored folder its stored owner (as root), mode and mtime, deepest first, never through a link. */
+export async function applyDirAttrs(dir: string, dirs: readonly DirAttrs[], sameOwner: boolean): Promise<void> {
+  const latest = new Map(dirs.map((d) => [d.rel, d]));
+  const ordered = [...latest.values()].sort((a, b) => b.rel.split('/').length - a.rel.split('/').length);
+  for (const attrs of ordered) {
+    const handle = await open(join(dir, attrs.rel), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    try {
+      if (sameOwner && attrs.uid !== undefined && attrs.gid !== undefined) await handle.chown(attrs.uid, attrs.gid);
+      if (attrs.mode !== undefined) await handle.chmod(attrs.mode & 0o7777);
+      if (attrs.mtime) await handle.utimes(attrs.mtime, attrs.mtime);
+    } finally {
+      await handle.close();
+    }
+  }
+}
