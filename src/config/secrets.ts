@@ -26,10 +26,36 @@ function urlPassword(value: string): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
+/**
+ * The parts of a secret URL that identify it on their own: without its credentials, its path and query, and
+ * path segments that look like tokens (a webhook id, a check UUID). A server that echoes only its path back in an
+ * error must not reveal it either.
+ */
+function secretUrlParts(value: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [];
+  }
+  const parts: string[] = [];
+  url.username = '';
+  url.password = '';
+  parts.push(url.href);
+  if (url.pathname.length > 1 || url.search) parts.push(`${url.pathname}${url.search}`);
+  for (const segment of url.pathname.split('/')) {
+    if (segment.length >= 12 || (segment.length >= 8 && /\d/.test(segment))) parts.push(decodeURIComponent(segment));
+  }
+  return parts;
+}
+
 /** Registers every secret value of a parsed config with the redactor. */
 export function registerSecrets(value: unknown, redactor: Redactor, path: ConfigPath = []): void {
   if (typeof value === 'string') {
-    if (isSecretPath(path)) redactor.add(value);
+    if (isSecretPath(path)) {
+      redactor.add(value);
+      for (const part of secretUrlParts(value)) redactor.add(part);
+    }
     redactor.add(urlPassword(value));
     return;
   }
