@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { ArchiveWriter } from '../../src/archive/sink.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -109,6 +110,8 @@ describe('SIGKILL at random moments of a prune', () => {
     );
     const folder = join(dir, 'backups', 'files');
     mkdirSync(folder, { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.txt'), 'a\n');
+    const tar = execFileSync('tar', ['-cf', '-', '-C', dir, 'src/a.txt']);
     const points = 8;
     const start = Date.parse('2026-01-01T00:00:00Z');
     let count = 0;
@@ -120,8 +123,7 @@ describe('SIGKILL at random moments of a prune', () => {
           dir: folder, target: 'files', type: 'filesystem', hostname: 'h', toolName: 'snapshotter', toolVersion: '0',
           compressionLevel: 1, verifyAfterWrite: false, now: () => now, redact: (t) => t, signal: new AbortController().signal,
         });
-        const tar = Buffer.alloc(1024); // an empty tar: two zero blocks
-        await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 0 }) });
+        await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
       }
       const newest = [count - 1, count - 2].map((k) => new Date(start + k * 3_600_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z'));
       const child = startCli(['prune', '-c', config]);
