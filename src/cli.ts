@@ -1,7 +1,14 @@
 // Commander wiring only. The one place that sets process.exitCode: every error type maps to its exit code here.
 // Commands are imported when they run, so `--version`, `--help` and usage errors start fast.
 import { Command, CommanderError, Option } from 'commander';
-import type { Io } from './app.js';
+import type { GlobalOptions, Io } from './app.js';
+import type { ListOptions } from './commands/list.js';
+import type { NotifyOptions } from './commands/notify.js';
+import type { PruneCommandOptions } from './commands/prune.js';
+import type { RestoreOptions } from './commands/restore.js';
+import type { RunOptions } from './commands/run.js';
+import type { StatusOptions } from './commands/status.js';
+import type { VerifyOptions } from './commands/verify.js';
 import { LOG_LEVELS } from './logging/levels.js';
 import { EXIT } from './report.js';
 import { ConfigError, errorMessage, LockHeldError, UsageError } from './util/errors.js';
@@ -28,30 +35,30 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('back up every target (or the named ones), verify, prune, notify, write metrics')
     .option('--dry-run', 'show the plan; write, delete and send nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await (await import('./commands/run.js')).runCommand(options, io)));
+    .action(async (options: RunOptions) => setExit(await (await import('./commands/run.js')).runCommand(options, io)));
 
   withCommon(program.command('verify'))
     .description('check archives: checksum, full decompression, structure, manifest')
     .argument('[paths...]', 'archive files')
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
-    .action(async (paths: string[], options) => setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)));
+    .action(async (paths: string[], options: VerifyOptions) => setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)));
 
   withCommon(program.command('list'))
     .description('the backups that exist (local archives and cloud snapshots), newest first, with age, size, state')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await (await import('./commands/list.js')).listCommand(options, io)));
+    .action(async (options: ListOptions) => setExit(await (await import('./commands/list.js')).listCommand(options, io)));
 
   withCommon(program.command('prune'))
     .description('apply retention without backing up')
     .option('--dry-run', 'show what would be deleted and what is kept by which rule; delete nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options) => setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)));
+    .action(async (options: PruneCommandOptions) => setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)));
 
   withCommon(program.command('status'))
     .description("per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing")
     .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
-    .action(async (options) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
+    .action(async (options: StatusOptions) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
 
   withCommon(program.command('restore'))
     .description('verify an archive, then extract it into a folder (--to DIR) or feed it back into its target (--target NAME)')
@@ -65,17 +72,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--yes', 'with --target: do not ask before overwriting the target (required when stdin is not a terminal)')
     .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
     .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
-    .action(async (archive: string | undefined, options) => setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)));
+    .action(async (archive: string | undefined, options: RestoreOptions) => setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)));
 
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')
-    .action(async (options) => setExit((await import('./commands/config-check.js')).configCheckCommand(options, io)));
+    .action(async (options: GlobalOptions) => setExit((await import('./commands/config-check.js')).configCheckCommand(options, io)));
 
   withCommon(program.command('notify'))
     .description('send a test message through every configured notifier and report each delivery')
     .option('--test', 'send the test message (required)')
-    .action(async (options) => setExit(await (await import('./commands/notify.js')).notifyCommand(options, io)));
+    .action(async (options: NotifyOptions) => setExit(await (await import('./commands/notify.js')).notifyCommand(options, io)));
 
   return program;
 }

@@ -92,7 +92,7 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
       return;
     }
     seen.set(name, index);
-    targets.push(parsed.data as TargetConfig);
+    targets.push(parsed.data);
   });
   return { targets, errors };
 }
@@ -113,7 +113,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, []).join('\n'));
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;
-  const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults as never });
+  const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults });
   for (const { path, name } of errors.length > 0 ? [] : unknownFilterTargets(parsed.data.notifications, targets.map((t) => t.name))) {
     errors.push(`${source.where(path)}: ${formatPath(path)}: no target is named "${name}"`);
   }

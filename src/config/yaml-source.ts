@@ -118,7 +118,7 @@ function pathOf(ancestors: readonly unknown[]): (string | number)[] {
     const node = ancestors[i];
     const child = ancestors[i + 1];
     if (isPair(node) && isScalar(node.key)) keys.push(node.key.value as string);
-    else if (isSeq(node) && child !== undefined) keys.push(node.items.indexOf(child as never));
+    else if (isSeq(node) && child !== undefined) keys.push(node.items.indexOf(child));
   }
   return keys;
 }

@@ -67,7 +67,7 @@ async function attempt(req: HttpRequest, options: HttpOptions, signal: AbortSign
       parsed = undefined;
     }
   }
-  return { status: response.statusCode, headers: response.headers as Headers, body: parsed, text };
+  return { status: response.statusCode, headers: response.headers, body: parsed, text };
 }
 
 function describe(req: HttpRequest, options: HttpOptions): string {

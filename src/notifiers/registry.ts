@@ -29,7 +29,7 @@ export type NotificationsConfig = z.infer<typeof NotificationsConfig>;
 
 /** The module of a notifier kind, typed for code that handles every kind alike. */
 export function notifierModule(kind: NotifierKind): NotifierModule<EntryBase> {
-  return notifierModules[kind] as unknown as NotifierModule<EntryBase>;
+  return notifierModules[kind];
 }
 
 /** The configured entries of a kind. */

@@ -82,7 +82,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
         now: run.now,
         redact: (text) => run.redactor.redact(text),
         signal,
-        onProgress: progress?.update,
+        onProgress: progress ? (p) => progress.update(p) : undefined,
       }),
       warn: (code, message) => {
         const clean = run.redactor.redact(message);
@@ -92,7 +92,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
     };
     const outcome = await module.backup(ctx, target);
     if (module.storage === 'archive') {
-      await checkSizeDrop({ targetDir, target: target.name, minRatio: target.min_size_ratio, artifact: outcome.artifact, size_bytes: outcome.size_bytes, warn: ctx.warn, logger });
+      await checkSizeDrop({ targetDir, target: target.name, minRatio: target.min_size_ratio, artifact: outcome.artifact, size_bytes: outcome.size_bytes, warn: (code, message) => ctx.warn(code, message), logger });
     }
     const finished = run.now();
     logger.info(
@@ -113,7 +113,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
     };
   } catch (error) {
     const finished = run.now();
-    const reason = signal.aborted ? signal.reason : error;
+    const reason: unknown = signal.aborted ? signal.reason : error;
     const message = run.redactor.redact(
       reason instanceof TargetTimeoutError ? reason.message : run.signal.aborted ? `interrupted (${errorMessage(run.signal.reason)})` : errorMessage(error),
     );

@@ -121,7 +121,6 @@ function entrySink(
   let failure: Error | undefined;
   let chain = Promise.resolve();
   const realDirs = new Set<string>();
-  let sink: Writable;
   const fail = (error: Error): void => {
     failure ??= error;
     sink.destroy(failure);
@@ -147,7 +146,7 @@ function entrySink(
   });
   parser.on('error', (error: Error) => fail(error));
   const ended = new Promise<void>((resolve) => parser.on('end', () => resolve()));
-  sink = new Writable({
+  const sink: Writable = new Writable({
     highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _encoding, callback) {
       if (failure) return callback(failure);

@@ -22,5 +22,5 @@ export type TargetConfig = {
 
 /** The module for a validated target config. */
 export function targetModule(config: TargetConfig): TargetModule<TargetBase> {
-  return targetModules[config.type as TargetType] as unknown as TargetModule<TargetBase>;
+  return targetModules[config.type];
 }

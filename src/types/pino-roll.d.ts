@@ -1,6 +1,4 @@
 declare module 'pino-roll' {
-  import type SonicBoom from 'sonic-boom';
-
   interface PinoRollOptions {
     file: string;
     size?: string | number;
@@ -11,5 +9,11 @@ declare module 'pino-roll' {
     mode?: number;
     symlink?: boolean;
   }
-  export default function pinoRoll(options: PinoRollOptions): Promise<SonicBoom>;
+  /** The SonicBoom stream pino-roll returns (only what we use of it). */
+  interface RollStream extends NodeJS.EventEmitter {
+    readonly file: string;
+    write(data: string): boolean;
+    end(): void;
+  }
+  export default function pinoRoll(options: PinoRollOptions): Promise<RollStream>;
 }

@@ -30,7 +30,7 @@ function paths(value: Json, prefix: Path = []): Path[] {
   return out;
 }
 
-function mutate(value: Json, path: Path, replacement: Json | typeof DELETE): Json {
+function mutate(value: Json, path: Path, replacement: unknown): Json {
   if (path.length === 0) return replacement === DELETE ? null : replacement;
   const [head, ...rest] = path;
   const copy: Record<string | number, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as object) };

@@ -2,7 +2,7 @@
 // every byte snapshotter writes (stdout, stderr, log file, manifests, metrics, notification bodies, dry-run plans,
 // config check, list, status, notify --test) is collected, and no secret value appears in any of it.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 beforeAll(async () => {
   // Every endpoint fails and echoes what it was sent (URL and Authorization) back into its error message.
-  server = createServer(async (req, res) => {
+  server = createServer((req, res) => void answer(req, res));
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     bodies.push(body);
     const echo = `${req.url} ${req.headers.authorization ?? ''}`;
@@ -51,8 +52,8 @@ beforeAll(async () => {
     if (req.url!.startsWith('/prom')) return json(500, { status: 'error', errorType: 'internal', error: `no ${echo}` });
     if (req.url!.startsWith('/tg/')) return json(401, { ok: false, error_code: 401, description: `Unauthorized ${echo}` });
     if (req.url!.startsWith('/hc/')) return json(200, { ok: true });
-    return json(500, { error: `hook refused ${echo} ${req.headers['x-api-key'] ?? ''}` });
-  });
+    return json(500, { error: `hook refused ${echo} ${String(req.headers['x-api-key'] ?? '')}` });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

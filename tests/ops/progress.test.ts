@@ -28,10 +28,14 @@ class FakeTty {
     const text = this.chunks.join('');
     for (let i = 0; i < text.length; i += 1) {
       const ch = text[i]!;
+      // eslint-disable-next-line no-control-regex -- the escape sequences are what this fake terminal reads
       const esc = /^\x1b\[(\d*)([AJ])/.exec(text.slice(i));
       if (esc) {
         if (esc[2] === 'A') row = Math.max(0, row - Number(esc[1] || 1));
-        else rows.splice(row + 1), (rows[row] = '');
+        else {
+          rows.splice(row + 1);
+          rows[row] = '';
+        }
         i += esc[0].length - 1;
       } else if (ch === '\r') {
         rows[row] = '';

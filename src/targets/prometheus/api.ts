@@ -94,7 +94,7 @@ export async function checkAdmin(api: Api): Promise<AdminCheck> {
     }
   }
   const admin = flags?.['web.enable-admin-api'];
-  const tsdbPath = typeof flags?.['storage.tsdb.path'] === 'string' ? (flags['storage.tsdb.path'] as string) : undefined;
+  const tsdbPath = typeof flags?.['storage.tsdb.path'] === 'string' ? (flags['storage.tsdb.path']) : undefined;
   if (admin === 'true' || admin === 'false') return { tsdbPath, adminEnabled: admin === 'true' };
   return { tsdbPath, adminEnabled: await probeAdmin(api) };
 }

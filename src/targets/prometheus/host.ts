@@ -59,7 +59,7 @@ export function packSnapshot(dataDir: string, name: string): SnapshotSource {
   const stream = Readable.from(pack, { objectMode: false, highWaterMark: 1024 * 1024 });
   return {
     stream,
-    finish: async () => ({ entries, blocks: blocks.size }),
+    finish: () => Promise.resolve({ entries, blocks: blocks.size }),
     abort: () => undefined,
   };
 }

@@ -53,7 +53,7 @@ export function locatedStore(
     container,
     where: (name) => `${container}:${snapshotPath(dataDir, name)}`,
     // Prometheus writes the snapshot inside the container before it answers; `docker cp` reports a missing one.
-    wait: async () => true,
+    wait: () => Promise.resolve(true),
     open: (name, signal) => dockerCopy(docker, snapshotPath(dataDir, name), signal),
     remove: (name) => dockerRemove(docker, snapshotPath(dataDir, name)),
   };

@@ -126,7 +126,7 @@ export async function startRecorder(prismUrl: string): Promise<Recorder> {
           } else if (answer.headers['sl-violations']) {
             violations.push({ ...exchange, body: String(answer.headers['sl-violations']) });
           }
-          const headers = forwardHeaders(answer.headers as IncomingHttpHeaders);
+          const headers = forwardHeaders(answer.headers);
           res.writeHead(answer.statusCode, headers);
           res.end(text);
         })
