@@ -1,7 +1,7 @@
 // Crash consistency: `snapshotter run` killed with SIGKILL at random moments. After each kill every backup that
 // looks complete verifies, and the next run is not blocked by the dead run's lock, succeeds, and removes the
 // dead run's temporary files.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,17 +11,12 @@ import { Readable } from 'node:stream';
 import { ArchiveWriter } from '../../src/archive/sink.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { randomFile } from '../helpers/files.js';
 
 function makeSource(dir: string): void {
   mkdirSync(join(dir, 'src', 'many'), { recursive: true });
   for (let i = 0; i < 300; i++) writeFileSync(join(dir, 'src', 'many', `f${i}.txt`), `file ${i}\n`.repeat(200));
-  const fd = openSync(join(dir, 'src', 'blob'), 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < 48; i++) {
-    for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
+  randomFile(join(dir, 'src', 'blob'), 48);
 }
 
 /** Every archive-named file must be a complete backup that verifies; returns how many there are. */

@@ -1,11 +1,12 @@
 // Full, read-only and wrong backup folders: the target that cannot write fails with a clear message, its
 // partial file is removed, other targets still run, retention does not run for it, and the exit code says so.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { randomFile } from '../helpers/files.js';
 
 const mounted: string[] = [];
 
@@ -36,16 +37,6 @@ function mountTmpfs(path: string, options: string): void {
 afterEach(() => {
   for (const path of mounted.splice(0)) execFileSync('umount', ['-l', path]);
 });
-
-function randomFile(path: string, mib: number): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mib; i++) {
-    for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-}
 
 describe.runIf(mountable)('backup folder on a disk that fails', () => {
   it('a full disk fails only the target that hit it, removes its partial file and prunes nothing', async () => {

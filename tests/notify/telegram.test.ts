@@ -3,12 +3,14 @@
 // Prism and never reaches the fake, so "the fake received it" means "the spec accepts it".
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { specAvailable, startPrism, TELEGRAM_SPEC, type PrismProxy } from './prism.js';
+import { specAvailable, specPath, startPrism, type PrismProxy } from '../helpers/prism.js';
+
+const TELEGRAM_SPEC = specPath('telegram-bot-api.json');
 import { startReceiver, type Received, type Receiver } from './receiver.js';
 import { fixture, NASTY } from './setup.js';
 
 const TOKEN = '123456789:AAFtoken-secret_xyz';
-const run = specAvailable(TELEGRAM_SPEC);
+const run = specAvailable('Telegram Bot API validation', 'telegram-bot-api.json');
 
 const sent = (chat: number) => ({
   status: 200,

@@ -3,9 +3,9 @@
 import { execa } from 'execa';
 import { appendFileSync, cpSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { findBinary } from '../helpers/binaries.js';
+import { freePort } from '../helpers/net.js';
 
 export const PG_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
@@ -26,17 +26,6 @@ const asRoot = process.getuid?.() === 0;
 /** Runs a server-side binary as the `postgres` user when we are root (initdb and postgres refuse root). */
 function asPostgres(file: string, args: string[]): ReturnType<typeof execa> {
   return asRoot ? execa('runuser', ['-u', 'postgres', '--', file, ...args]) : execa(file, args);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Where clusters live: memory (/dev/shm) when it has room, so that setup and cleanup cost no disk I/O. */

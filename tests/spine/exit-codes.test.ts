@@ -1,11 +1,12 @@
 // Every exit code of DESIGN §1 that the spine covers, as monitoring reads them.
-import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { randomFile } from '../helpers/files.js';
 
 function setup(targets: string): { dir: string; config: string } {
   const dir = tmpDir();
@@ -49,13 +50,7 @@ describe('exit codes', () => {
 
   it('143 after SIGTERM, with no partial file and no lock left', async () => {
     const { dir, config } = setup(good('big'));
-    const fd = openSync(join(dir, 'src', 'big.bin'), 'w');
-    const chunk = Buffer.alloc(8 * 1024 * 1024);
-    for (let i = 0; i < 24; i++) {
-      for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
-      writeSync(fd, chunk);
-    }
-    closeSync(fd);
+    randomFile(join(dir, 'src', 'big.bin'), 96);
     const child = startCli(['run', '-c', config]);
     const folder = join(dir, 'backups', 'big');
     for (let i = 0; i < 200 && !(existsSync(folder) && readdirSync(folder).length > 0); i++) await sleep(25);

@@ -1,27 +1,18 @@
 // How a run behaves around its targets: timeouts, files changing underneath, dry runs that touch nothing.
 import { execa } from 'execa';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-
-function bigFile(path: string, mib: number): void {
-  const fd = openSync(path, 'w');
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < mib; i++) {
-    for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, j);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-}
+import { randomFile } from '../helpers/files.js';
 
 describe('a run', () => {
   it('stops a target at its timeout, removes its partial files, and runs the others', async () => {
     const dir = tmpDir();
     mkdirSync(join(dir, 'big'));
     mkdirSync(join(dir, 'small'));
-    bigFile(join(dir, 'big', 'blob'), 96);
+    randomFile(join(dir, 'big', 'blob'), 96);
     writeFileSync(join(dir, 'small', 'a.txt'), 'a');
     writeFileSync(
       join(dir, 'c.yaml'),
@@ -43,7 +34,7 @@ targets:
     const dir = tmpDir();
     mkdirSync(join(dir, 'src'));
     const growing = join(dir, 'src', 'growing.log');
-    bigFile(growing, 48);
+    randomFile(growing, 48);
     const writer = execa('sh', ['-c', `while :; do echo line >> '${growing}'; done`]);
     try {
       writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`);
