@@ -1,0 +1,166 @@
+// Gunzip on every core for the streams we write: each member's header records its length (gzip-members.ts), so
+// whole members are cut from the input and inflated in parallel on the libuv pool (CRC and length checked by
+// zlib), their output emitted in order. From the first member without that length (any other gzip file) on,
+// the rest goes through one ordinary sequential gunzip. In flight and buffered bytes stay bounded.
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
+import { MAX_MEMBER_SIZE, probeMember } from './gzip-members.js';
+import { defaultInFlight } from './parallel-gzip.js';
+
+/** Largest output accepted from one member; ours hold one block (1 MiB by default). */
+const MAX_MEMBER_OUTPUT = 256 * 1024 * 1024;
+/** Input slice fed to the sequential gunzip at a time, to bound what one write can produce. */
+const SEQUENTIAL_SLICE = 64 * 1024;
+
+function gunzipMember(member: Buffer, offset: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gunzip(member, { maxOutputLength: MAX_MEMBER_OUTPUT }, (error, out) => {
+      if (error) reject(new Error(`gzip member at byte ${offset}: ${error.message}`, { cause: error }));
+      else resolve(out);
+    });
+  });
+}
+
+export class ParallelGunzip extends Transform {
+  private readonly inFlight: number;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  /** Compressed bytes consumed so far (the offset of the next member). */
+  private offset = 0;
+  private readonly jobs: Promise<Buffer>[] = [];
+  private sequential: Gunzip | undefined;
+  private sequentialError: Error | undefined;
+  /** Members inflated in parallel, for tests and the bench. */
+  parallelMembers = 0;
+
+  constructor(options: { inFlight?: number } = {}) {
+    super({ writableHighWaterMark: 1024 * 1024 });
+    this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.sequential) {
+      this.feedSequential(chunk).then(() => callback(), callback);
+      return;
+    }
+    this.buffered.push(chunk);
+    this.bufferedBytes += chunk.length;
+    this.cutMembers().then(() => callback(), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.finish().then(() => callback(), callback);
+  }
+
+  private async finish(): Promise<void> {
+    await this.drain(0);
+    if (this.sequential) {
+      const inner = this.sequential;
+      if (this.sequentialError) throw this.sequentialError;
+      await new Promise<void>((resolve, reject) => {
+        inner.once('end', resolve);
+        inner.once('error', () => reject(this.sequentialError));
+        inner.end();
+      });
+      return;
+    }
+    if (this.offset === 0 && this.bufferedBytes === 0) throw new Error('unexpected end of file: the file is empty');
+    if (this.bufferedBytes > 0) {
+      throw new Error(`unexpected end of file: the gzip member at byte ${this.offset} is incomplete (truncated file)`);
+    }
+  }
+
+  /** Dispatches every complete member in the buffer; switches to sequential mode at a member without a length. */
+  private async cutMembers(): Promise<void> {
+    for (;;) {
+      let probe = probeMember(this.peek(Math.min(this.bufferedBytes, 32)));
+      if (probe.kind === 'need-more' && this.bufferedBytes > 32) probe = probeMember(this.peek(Math.min(this.bufferedBytes, 65_547)));
+      if (probe.kind === 'need-more') return;
+      if (probe.kind === 'plain') {
+        await this.drain(0);
+        await this.startSequential();
+        return;
+      }
+      if (this.bufferedBytes < probe.length) return;
+      const offset = this.offset;
+      const job = gunzipMember(this.takeBytes(probe.length), offset);
+      job.catch(() => undefined); // surfaced in order by drain()
+      this.jobs.push(job);
+      this.parallelMembers += 1;
+      await this.drain(this.inFlight - 1);
+    }
+  }
+
+  /** Emits inflated members in order until at most `keep` are still in flight. */
+  private async drain(keep: number): Promise<void> {
+    while (this.jobs.length > keep) {
+      const out = await this.jobs[0]!;
+      this.jobs.shift();
+      this.push(out);
+    }
+  }
+
+  private async startSequential(): Promise<void> {
+    const inner = createGunzip();
+    inner.on('data', (data: Buffer) => this.push(data));
+    inner.on('error', (error: Error) => {
+      this.sequentialError ??= new Error(`gzip data after byte ${this.offset}: ${error.message}`, { cause: error });
+    });
+    this.sequential = inner;
+    const rest = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    for (const chunk of rest) await this.feedSequential(chunk);
+  }
+
+  private async feedSequential(chunk: Buffer): Promise<void> {
+    const inner = this.sequential!;
+    for (let at = 0; at < chunk.length; at += SEQUENTIAL_SLICE) {
+      if (this.sequentialError) throw this.sequentialError;
+      const slice = chunk.subarray(at, at + SEQUENTIAL_SLICE);
+      await new Promise<void>((resolve, reject) => inner.write(slice, (error) => (error ? reject(error) : resolve())));
+    }
+    if (this.sequentialError) throw this.sequentialError;
+  }
+
+  /** The first `bytes` buffered bytes, without consuming them. */
+  private peek(bytes: number): Buffer {
+    const first = this.buffered[0];
+    if (!first) return Buffer.alloc(0);
+    if (first.length >= bytes) return first.subarray(0, bytes);
+    const parts: Buffer[] = [];
+    let got = 0;
+    for (const chunk of this.buffered) {
+      if (got >= bytes) break;
+      parts.push(chunk);
+      got += chunk.length;
+    }
+    return Buffer.concat(parts, got).subarray(0, bytes);
+  }
+
+  /** Consumes the first `bytes` buffered bytes as one Buffer (a copy only when they span chunks). */
+  private takeBytes(bytes: number): Buffer {
+    if (bytes > MAX_MEMBER_SIZE) throw new Error(`gzip member at byte ${this.offset} is too large`);
+    const first = this.buffered[0]!;
+    let out: Buffer;
+    if (first.length >= bytes) {
+      out = first.subarray(0, bytes);
+      if (first.length === bytes) this.buffered.shift();
+      else this.buffered[0] = first.subarray(bytes);
+    } else {
+      out = Buffer.allocUnsafe(bytes);
+      let filled = 0;
+      while (filled < bytes) {
+        const chunk = this.buffered[0]!;
+        const n = Math.min(chunk.length, bytes - filled);
+        chunk.copy(out, filled, 0, n);
+        filled += n;
+        if (n === chunk.length) this.buffered.shift();
+        else this.buffered[0] = chunk.subarray(n);
+      }
+    }
+    this.bufferedBytes -= bytes;
+    this.offset += bytes;
+    return out;
+  }
+}
