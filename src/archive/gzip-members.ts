@@ -30,13 +30,17 @@ export function memberHeader(rest: number): Buffer {
   return header;
 }
 
+/** The first 16 bytes every member we write starts with (the length follows). */
+const CANONICAL = memberHeader(0).subarray(0, 16);
+
 export type MemberProbe =
   | { kind: 'need-more' }
-  | { kind: 'indexed'; length: number }
+  | { kind: 'indexed'; length: number; canonical: boolean }
   | { kind: 'plain' };
 
 /**
- * Looks at the bytes where a member starts: its total length when the header carries our subfield, `plain`
+ * Looks at the bytes where a member starts: its total length when the header carries our subfield (and whether
+ * the rest of the header is exactly what we write: gzip's CRC does not cover the header), `plain`
  * for any other gzip member (or bytes that are not gzip: the sequential gunzip reports those), `need-more`
  * when the header is not complete yet.
  */
@@ -52,9 +56,11 @@ export function probeMember(bytes: Buffer): MemberProbe {
       if (length < MEMBER_HEADER_SIZE + 8 || length > MAX_MEMBER_SIZE) {
         throw new Error(`gzip member declares an impossible length of ${length} bytes`);
       }
-      return { kind: 'indexed', length };
+      return { kind: 'indexed', length, canonical: bytes.subarray(0, 16).equals(CANONICAL) };
     }
     at += 4 + size;
   }
+  // our fixed header (flags, no mtime, Unix, XLEN 8) with another subfield: a damaged header of ours
+  if (bytes.subarray(0, 12).equals(CANONICAL.subarray(0, 12))) throw new Error('gzip member header damaged');
   return { kind: 'plain' };
 }

@@ -4,7 +4,8 @@
 // the rest goes through one ordinary sequential gunzip. In flight and buffered bytes stay bounded.
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
-import { MAX_MEMBER_SIZE, probeMember } from './gzip-members.js';
+import { errorMessage } from '../util/errors.js';
+import { MAX_MEMBER_SIZE, probeMember, type MemberProbe } from './gzip-members.js';
 import { defaultInFlight } from './parallel-gzip.js';
 
 /** Largest output accepted from one member; ours hold one block (1 MiB by default). */
@@ -12,9 +13,12 @@ const MAX_MEMBER_OUTPUT = 256 * 1024 * 1024;
 /** Input slice fed to the sequential gunzip at a time, to bound what one write can produce. */
 const SEQUENTIAL_SLICE = 64 * 1024;
 
+/** Inflates one member; the output chunk is sized from the trailer's ISIZE, so it takes one pool round trip. */
 function gunzipMember(member: Buffer, offset: number): Promise<Buffer> {
+  const isize = member.readUInt32LE(member.length - 4);
+  const chunkSize = Math.min(MAX_MEMBER_OUTPUT, Math.max(64 * 1024, isize + 1));
   return new Promise((resolve, reject) => {
-    gunzip(member, { maxOutputLength: MAX_MEMBER_OUTPUT }, (error, out) => {
+    gunzip(member, { maxOutputLength: MAX_MEMBER_OUTPUT, chunkSize }, (error, out) => {
       if (error) reject(new Error(`gzip member at byte ${offset}: ${error.message}`, { cause: error }));
       else resolve(out);
     });
@@ -29,7 +33,9 @@ export class ParallelGunzip extends Transform {
   private offset = 0;
   private readonly jobs: Promise<Buffer>[] = [];
   private sequential: Gunzip | undefined;
-  private sequentialError: Error | undefined;
+  private sequentialFailed: Promise<never> | undefined;
+  /** Set once a member of ours was seen: from then on every member must be one of ours, intact. */
+  private indexed = false;
   /** Members inflated in parallel, for tests and the bench. */
   parallelMembers = 0;
 
@@ -56,12 +62,7 @@ export class ParallelGunzip extends Transform {
     await this.drain(0);
     if (this.sequential) {
       const inner = this.sequential;
-      if (this.sequentialError) throw this.sequentialError;
-      await new Promise<void>((resolve, reject) => {
-        inner.once('end', resolve);
-        inner.once('error', () => reject(this.sequentialError));
-        inner.end();
-      });
+      await Promise.race([this.sequentialFailed, new Promise<void>((resolve) => inner.once('end', resolve).end())]);
       return;
     }
     if (this.offset === 0 && this.bufferedBytes === 0) throw new Error('unexpected end of file: the file is empty');
@@ -73,14 +74,17 @@ export class ParallelGunzip extends Transform {
   /** Dispatches every complete member in the buffer; switches to sequential mode at a member without a length. */
   private async cutMembers(): Promise<void> {
     for (;;) {
-      let probe = probeMember(this.peek(Math.min(this.bufferedBytes, 32)));
-      if (probe.kind === 'need-more' && this.bufferedBytes > 32) probe = probeMember(this.peek(Math.min(this.bufferedBytes, 65_547)));
+      let probe = this.probe(32);
+      if (probe.kind === 'need-more' && this.bufferedBytes > 32) probe = this.probe(65_547);
       if (probe.kind === 'need-more') return;
       if (probe.kind === 'plain') {
+        if (this.indexed) throw new Error(`the gzip member header at byte ${this.offset} is damaged`);
         await this.drain(0);
         await this.startSequential();
         return;
       }
+      if (!probe.canonical) throw new Error(`the gzip member header at byte ${this.offset} is damaged`);
+      this.indexed = true;
       if (this.bufferedBytes < probe.length) return;
       const offset = this.offset;
       const job = gunzipMember(this.takeBytes(probe.length), offset);
@@ -88,6 +92,14 @@ export class ParallelGunzip extends Transform {
       this.jobs.push(job);
       this.parallelMembers += 1;
       await this.drain(this.inFlight - 1);
+    }
+  }
+
+  private probe(bytes: number): MemberProbe {
+    try {
+      return probeMember(this.peek(Math.min(this.bufferedBytes, bytes)));
+    } catch (error) {
+      throw new Error(`at byte ${this.offset}: ${errorMessage(error)}`, { cause: error });
     }
   }
 
@@ -103,9 +115,11 @@ export class ParallelGunzip extends Transform {
   private async startSequential(): Promise<void> {
     const inner = createGunzip();
     inner.on('data', (data: Buffer) => this.push(data));
-    inner.on('error', (error: Error) => {
-      this.sequentialError ??= new Error(`gzip data after byte ${this.offset}: ${error.message}`, { cause: error });
+    // zlib never calls back a write that failed: every wait below races this promise
+    this.sequentialFailed = new Promise((_resolve, reject) => {
+      inner.once('error', (error: Error) => reject(new Error(`gzip data after byte ${this.offset}: ${error.message}`, { cause: error })));
     });
+    this.sequentialFailed.catch(() => undefined);
     this.sequential = inner;
     const rest = this.buffered;
     this.buffered = [];
@@ -116,11 +130,9 @@ export class ParallelGunzip extends Transform {
   private async feedSequential(chunk: Buffer): Promise<void> {
     const inner = this.sequential!;
     for (let at = 0; at < chunk.length; at += SEQUENTIAL_SLICE) {
-      if (this.sequentialError) throw this.sequentialError;
       const slice = chunk.subarray(at, at + SEQUENTIAL_SLICE);
-      await new Promise<void>((resolve, reject) => inner.write(slice, (error) => (error ? reject(error) : resolve())));
+      await Promise.race([this.sequentialFailed, new Promise<void>((resolve) => inner.write(slice, () => resolve()))]);
     }
-    if (this.sequentialError) throw this.sequentialError;
   }
 
   /** The first `bytes` buffered bytes, without consuming them. */

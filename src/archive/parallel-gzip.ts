@@ -21,10 +21,14 @@ export function defaultInFlight(): number {
   return Math.max(2, Math.min(threadPoolSize(), availableParallelism() + 1));
 }
 
-/** One member: our header (with its length), then zlib's deflate data and CRC/size trailer. */
+/**
+ * One member: our header (with its length), then zlib's deflate data and CRC/size trailer. The output chunk size
+ * covers the worst case (deflateBound), so the whole block is one round trip to the pool, not one per 16 KiB.
+ */
 function gzipMember(block: Buffer, level: number): Promise<Buffer[]> {
+  const chunkSize = Math.max(64 * 1024, block.length + (block.length >> 12) + (block.length >> 14) + 1024);
   return new Promise((resolve, reject) => {
-    gzip(block, { level }, (error, out) => {
+    gzip(block, { level, chunkSize }, (error, out) => {
       if (error) return reject(error);
       const body = out.subarray(ZLIB_HEADER_SIZE);
       resolve([memberHeader(body.length), body]);
