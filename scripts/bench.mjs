@@ -2,6 +2,8 @@
 //   BENCH_SIZES=300m,1g (default)   tree sizes; --quick (or BENCH_QUICK=1) = one 64m tree, for a smoke run
 //   BENCH_DIR=.bench (default)      where trees (cached between runs), dumps and outputs go
 //   BENCH_RUNS=1                    runs of each command; the table shows the fastest (less noise on a busy machine)
+//   --variants (or BENCH_VARIANTS=1) also measures the alternatives (gzip schemes, block sizes, verify schemes)
+//                                    on the first tree
 // Measures wall time, CPU (user+sys, whole process tree) and peak RSS; see scripts/bench/measure.mjs for how.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -103,6 +105,39 @@ async function benchTree(label, bytes) {
   clean();
 }
 
+/** The ideas measured side by side on one tree (in-process runs of dist/ code; see scripts/bench/*-run.mjs). */
+async function benchVariants(label) {
+  const data = join(benchDir, `tree-${label}`, 'data');
+  const out = join(benchDir, 'out');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const gz = join(out, 'variant.tar.gz');
+  const runner = join(ROOT, 'scripts', 'bench', 'variant-run.mjs');
+  const variants = [
+    ['multi', 'pack → multi-member gzip, 1 MiB blocks (shipped)'],
+    ['single-dict', 'pack → single member, 32 KiB dictionary (pigz)'],
+    ['stream', 'pack → one zlib gzip stream (1 thread)'],
+    ['multi:256', 'pack → multi-member, 256 KiB blocks'],
+    ['multi:4096', 'pack → multi-member, 4 MiB blocks'],
+    ['multi:1024:2', 'pack → multi-member, 2 in flight'],
+  ];
+  for (const [variant, title] of variants) {
+    const r = await best(undefined, process.execPath, [runner, data, gz, variant]);
+    row(label, 'gzip idea', title, r, { size: fileMiB(gz) });
+  }
+  rmSync(gz);
+  await measure(process.execPath, [runner, data, gz, 'multi']);
+  const verifyRunner = join(ROOT, 'scripts', 'bench', 'verify-run.mjs');
+  for (const [variant, title] of [
+    ['parallel', 'verify: parallel members + tar walk (shipped)'],
+    ['sequential', 'verify: one gunzip stream + tar walk'],
+    ['sequential-node-tar', 'verify: one gunzip stream + node-tar Parser'],
+  ]) {
+    row(label, 'verify idea', title, await best(undefined, process.execPath, [verifyRunner, gz, variant]));
+  }
+  rmSync(out, { recursive: true, force: true });
+}
+
 function printTable() {
   const header = ['tree', 'task', 'tool', 'wall s', 'cpu s', 'peak RSS MiB', 'output MiB', 'wall ratio'];
   const lines = rows.map((r) => [
@@ -121,5 +156,7 @@ mkdirSync(benchDir, { recursive: true });
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 log(`node ${process.version}, ${availableParallelism()} cores, load ${load()}, runs ${runs}, dir ${benchDir}`);
 for (const label of sizes) await benchTree(label, parseSize(label));
+const variants = process.argv.includes('--variants') || process.env.BENCH_VARIANTS === '1';
+if (variants) await benchVariants(sizes[0]);
 console.log(`\nnode ${process.version}, ${availableParallelism()} cores; load average at the end: ${load()}\n`);
 printTable();
