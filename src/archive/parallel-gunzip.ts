@@ -58,6 +58,7 @@ export class ParallelGunzip extends Transform {
     this.finish().then(() => callback(), callback);
   }
 
+  /** At the end: every member inflated, the sequential gunzip ended, nothing left over (else: truncated). */
   private async finish(): Promise<void> {
     await this.drain(0);
     if (this.sequential) {
@@ -95,6 +96,7 @@ export class ParallelGunzip extends Transform {
     }
   }
 
+  /** Probes the member header at the current offset; a damaged header of ours fails with its offset. */
   private probe(bytes: number): MemberProbe {
     try {
       return probeMember(this.peek(Math.min(this.bufferedBytes, bytes)));
@@ -112,6 +114,7 @@ export class ParallelGunzip extends Transform {
     }
   }
 
+  /** From here on, everything goes through one ordinary gunzip (a gzip stream not written by us). */
   private async startSequential(): Promise<void> {
     const inner = createGunzip();
     inner.on('data', (data: Buffer) => this.push(data));
@@ -127,6 +130,7 @@ export class ParallelGunzip extends Transform {
     for (const chunk of rest) await this.feedSequential(chunk);
   }
 
+  /** Feeds the sequential gunzip in slices, waiting for each (or its failure). */
   private async feedSequential(chunk: Buffer): Promise<void> {
     const inner = this.sequential!;
     for (let at = 0; at < chunk.length; at += SEQUENTIAL_SLICE) {

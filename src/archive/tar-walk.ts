@@ -11,6 +11,7 @@ const MAX_META_SIZE = 1024 * 1024;
 
 export class TarStructureError extends Error {}
 
+/** True for an all-zero block (the end-of-archive marker is two of them). */
 function isZero(block: Buffer): boolean {
   for (let i = 0; i < block.length; i += 1) if (block[i] !== 0) return false;
   return true;

@@ -62,6 +62,7 @@ export async function* packPaths(roots: readonly string[], options: PackOptions,
   yield END_OF_ARCHIVE;
 }
 
+/** The path as stored in the archive: relative to `/`. */
 function relative(path: string): string {
   return path.replace(/^\/+/, '');
 }
@@ -121,6 +122,7 @@ function linkedBefore(walk: Walk, rel: string, stat: Stats): boolean {
   return true;
 }
 
+/** Stages a folder's header and queues its children in name order. */
 function visitDirectory(walk: Walk, path: string, rel: string, stat: Stats): void {
   let names: { name: string; file: boolean }[] = [];
   try {
@@ -175,6 +177,7 @@ function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined
   }
 }
 
+/** Warns when a file shrank while read, or its size or mtime changed meanwhile. */
 function checkUnchanged(options: PackOptions, path: string, stat: Stats, readBytes: number, after: Stats): void {
   if (readBytes < stat.size) {
     options.warn('file_changed', `${path} shrank by ${stat.size - readBytes} bytes while being read; padded with zeros`);
@@ -184,6 +187,7 @@ function checkUnchanged(options: PackOptions, path: string, stat: Stats, readByt
   }
 }
 
+/** One positional read on the pool, into a fresh buffer (it is handed downstream). */
 function readAt(fd: number, length: number, position: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {

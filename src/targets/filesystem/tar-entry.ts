@@ -59,6 +59,7 @@ const MAX_OCTAL_8 = 0o7777777;
 const MAX_OCTAL_12 = 0o77777777777;
 const USTAR_MAGIC = 'ustar\u000000';
 
+/** True when `text` is ASCII and at most `max` bytes: it fits a ustar field as is. */
 function isShortAscii(text: string, max: number): boolean {
   if (text.length > max) return false;
   for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) > 0x7f) return false;

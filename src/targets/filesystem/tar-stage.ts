@@ -5,6 +5,7 @@ import { BLOCK, encodeHeader, writeSimpleHeader, type EntryType } from './tar-en
 
 export const STAGE_SIZE = 1024 * 1024;
 
+/** A size rounded up to whole tar blocks. */
 export function padded(size: number): number {
   return Math.ceil(size / BLOCK) * BLOCK;
 }
