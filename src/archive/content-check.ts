@@ -1,9 +1,9 @@
 // What "the archive structure is sound" means for each kind of archive: a walk of every tar entry, or the
 // closing line of a pg_dumpall dump. Each check is a Writable fed the decompressed bytes.
 import { Writable } from 'node:stream';
-import { Parser } from 'tar';
 import type { ArchiveExt } from './names.js';
 import { TailKeeper } from './measure.js';
+import { TarWalker } from './tar-walk.js';
 
 export const PG_DUMPALL_CLOSING_LINE = '-- PostgreSQL database cluster dump complete';
 
@@ -13,36 +13,33 @@ export interface ContentCheck {
   result(): number | null;
 }
 
-/** Walks every tar entry; a bad header, a bad checksum or a truncated entry fails. */
+/** Walks every tar entry (tar-walk.ts); a bad header, a bad checksum or a truncated stream fails. */
 function tarCheck(): ContentCheck {
-  let entries = 0;
-  let failure: Error | undefined;
-  const parser = new Parser({
-    strict: true,
-    onReadEntry: (entry) => {
-      entries += 1;
-      entry.resume();
-    },
-  });
-  parser.on('error', (error: Error) => {
-    failure ??= error;
-  });
-  const ended = new Promise<void>((resolve) => parser.on('end', () => resolve()));
+  const walker = new TarWalker();
+  let entries: number | undefined;
   const sink = new Writable({
+    highWaterMark: 1024 * 1024,
     write(chunk: Buffer, _encoding, callback) {
-      if (failure) return callback(failure);
-      if (parser.write(chunk)) callback();
-      else parser.once('drain', () => callback());
+      try {
+        walker.write(chunk);
+        callback();
+      } catch (error) {
+        callback(new Error(`tar structure: ${(error as Error).message}`, { cause: error }));
+      }
     },
     final(callback) {
-      parser.end();
-      ended.then(() => callback(failure ?? null), callback);
+      try {
+        entries = walker.end();
+        callback();
+      } catch (error) {
+        callback(new Error(`tar structure: ${(error as Error).message}`, { cause: error }));
+      }
     },
   });
   return {
     sink,
     result: () => {
-      if (failure) throw new Error(`tar structure: ${failure.message}`);
+      if (entries === undefined) throw new Error('tar structure: the stream did not end');
       return entries;
     },
   };

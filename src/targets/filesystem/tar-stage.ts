@@ -1,0 +1,60 @@
+// The staging buffer the packer fills: headers, small files' data and padding go into one 1 MiB buffer that is
+// handed on when full, so thousands of small entries become a few large chunks (no per-entry stream overhead).
+import type { Stats } from 'node:fs';
+import { BLOCK, encodeHeader, writeSimpleHeader, type EntryType } from './tar-entry.js';
+
+export const STAGE_SIZE = 1024 * 1024;
+
+/** A size rounded up to whole tar blocks. */
+export function padded(size: number): number {
+  return Math.ceil(size / BLOCK) * BLOCK;
+}
+
+export class TarStage {
+  private buffer = Buffer.allocUnsafe(STAGE_SIZE);
+  private used = 0;
+  private ready: Buffer[] = [];
+
+  /** Chunks complete and ready to emit, in order; the caller yields them. */
+  *drain(): Generator<Buffer> {
+    while (this.ready.length > 0) yield this.ready.shift()!;
+  }
+
+  /** Ends the current chunk (before data that bypasses the stage, or at the end). */
+  flush(): void {
+    if (this.used === 0) return;
+    this.ready.push(this.buffer.subarray(0, this.used));
+    this.buffer = Buffer.allocUnsafe(STAGE_SIZE);
+    this.used = 0;
+  }
+
+  /** Stages an entry header; headers that need PAX are encoded by node-tar and copied in. */
+  header(path: string, stat: Stats, type: EntryType, size: number, linkpath?: string): void {
+    if (STAGE_SIZE - this.used < BLOCK) this.flush();
+    if (writeSimpleHeader(this.buffer, this.used, path, stat, type, size, linkpath)) {
+      this.used += BLOCK;
+      return;
+    }
+    const encoded = encodeHeader(path, stat, type, size, linkpath);
+    if (encoded.length > STAGE_SIZE - this.used) this.flush();
+    if (encoded.length > STAGE_SIZE) {
+      this.ready.push(encoded); // a huge PAX header: emitted on its own
+      return;
+    }
+    encoded.copy(this.buffer, this.used);
+    this.used += encoded.length;
+  }
+
+  /** A window for `size` bytes of file data (size ≤ STAGE_SIZE), with room for its padding. */
+  window(size: number): Buffer {
+    if (STAGE_SIZE - this.used < padded(size)) this.flush();
+    return this.buffer.subarray(this.used, this.used + size);
+  }
+
+  /** Takes `filled` bytes of the last window; zero-fills the rest of `size` and the tar padding after it. */
+  commit(filled: number, size: number): void {
+    const end = this.used + padded(size);
+    this.buffer.fill(0, this.used + filled, end);
+    this.used = end;
+  }
+}
