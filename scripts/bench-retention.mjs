@@ -9,9 +9,23 @@ const ROUNDS = 7;
 const start = Date.UTC(2024, 0, 1);
 const backups = Array.from({ length: COUNT }, (_, i) => {
   const time = new Date(start + i * 3_600_000 + (i % 7) * 60_000);
-  return { name: `db-${time.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.sql.gz`, time };
+  return {
+    name: `db-${time
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z')}.sql.gz`,
+    time,
+  };
 });
-const policy = { keep_last: 3, keep_hourly: 24, keep_daily: 7, keep_weekly: 4, keep_monthly: 12, keep_yearly: 5, keep_within: 2 * 86_400_000 };
+const policy = {
+  keep_last: 3,
+  keep_hourly: 24,
+  keep_daily: 7,
+  keep_weekly: 4,
+  keep_monthly: 12,
+  keep_yearly: 5,
+  keep_within: 2 * 86_400_000,
+};
 
 const times = [];
 let decision;

@@ -17,7 +17,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'snapshotter.js');
 const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? process.env.BENCH_SIZES;
-const sizes = (sizesArg ?? (quick ? '64m' : '300m,1g')).split(',').map((s) => s.trim()).filter(Boolean);
+const sizes = (sizesArg ?? (quick ? '64m' : '300m,1g'))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const benchDir = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench'));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
@@ -81,12 +84,20 @@ async function benchTree(label, bytes) {
   }
   const config = join(benchDir, `bench-${label}.yaml`);
   const backups = join(out, 'backups');
-  writeFileSync(config, `backup_dir: ${JSON.stringify(backups)}\ntargets:\n  - name: bench\n    type: filesystem\n    paths: [${JSON.stringify(data)}]\n`);
+  writeFileSync(
+    config,
+    `backup_dir: ${JSON.stringify(backups)}\ntargets:\n  - name: bench\n    type: filesystem\n    paths: [${JSON.stringify(data)}]\n`,
+  );
   const ours = await best(clean, process.execPath, [BIN, 'run', '-c', config, '--log-level', 'warn']);
   const archive = onlyArchive(join(backups, 'bench'), '.tar.gz');
   row(label, 'filesystem', 'snapshotter run (verify on)', ours, { size: fileMiB(archive), base: tar.wall });
 
-  const shellVerify = await best(undefined, 'sh', ['-c', 'sha256sum "$1" > /dev/null && tar -tzf "$1" > /dev/null', 'sh', archive]);
+  const shellVerify = await best(undefined, 'sh', [
+    '-c',
+    'sha256sum "$1" > /dev/null && tar -tzf "$1" > /dev/null',
+    'sh',
+    archive,
+  ]);
   row(label, 'verify', 'sha256sum + tar -tzf', shellVerify, { base: shellVerify.wall });
   const verify = await best(undefined, process.execPath, [BIN, 'verify', archive]);
   row(label, 'verify', 'snapshotter verify', verify, { base: shellVerify.wall });
@@ -99,7 +110,10 @@ async function benchTree(label, bytes) {
   const sinkDir = join(out, 'dump');
   const driver = join(ROOT, 'scripts', 'bench', 'dump-sink.mjs');
   const sinkNoVerify = await best(clean, process.execPath, [driver, sinkDir, '--no-verify', '--', 'cat', dump]);
-  row(label, 'dump', 'cat dump → sink (no verify)', sinkNoVerify, { size: fileMiB(onlyArchive(sinkDir, '.sql.gz')), base: shell.wall });
+  row(label, 'dump', 'cat dump → sink (no verify)', sinkNoVerify, {
+    size: fileMiB(onlyArchive(sinkDir, '.sql.gz')),
+    base: shell.wall,
+  });
   const sink = await best(clean, process.execPath, [driver, sinkDir, '--', 'cat', dump]);
   row(label, 'dump', 'cat dump → sink (verify on)', sink, { size: fileMiB(onlyArchive(sinkDir, '.sql.gz')), base: shell.wall });
   clean();
@@ -141,19 +155,30 @@ async function benchVariants(label) {
 function printTable() {
   const header = ['tree', 'task', 'tool', 'wall s', 'cpu s', 'peak RSS MiB', 'output MiB', 'wall ratio'];
   const lines = rows.map((r) => [
-    r.tree, r.task, r.tool, r.wall.toFixed(2), r.cpu.toFixed(2), r.rss.toFixed(0),
-    r.size === undefined ? '' : r.size.toFixed(1), r.base ? `${(r.wall / r.base).toFixed(2)}x` : '',
+    r.tree,
+    r.task,
+    r.tool,
+    r.wall.toFixed(2),
+    r.cpu.toFixed(2),
+    r.rss.toFixed(0),
+    r.size === undefined ? '' : r.size.toFixed(1),
+    r.base ? `${(r.wall / r.base).toFixed(2)}x` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(fmt(header));
   console.log(`|${widths.map((w, i) => (i < 3 ? '-' : '') + '-'.repeat(w) + (i < 3 ? '-' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
-  console.log('\nwall ratio: filesystem rows against tar -czf, verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.');
+  console.log(
+    '\nwall ratio: filesystem rows against tar -czf, verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.',
+  );
 }
 
 mkdirSync(benchDir, { recursive: true });
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 log(`node ${process.version}, ${availableParallelism()} cores, load ${load()}, runs ${runs}, dir ${benchDir}`);
 for (const label of sizes) await benchTree(label, parseSize(label));
 const variants = process.argv.includes('--variants') || process.env.BENCH_VARIANTS === '1';

@@ -17,7 +17,6 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-
 export interface Session extends LoadedConfig {
   log: LoggerHandle;
 }
@@ -40,7 +39,12 @@ export async function openSession(options: GlobalOptions, io: Io): Promise<Sessi
 
 /** A logger without a config (for `verify PATH...`). */
 export function bareLogger(options: GlobalOptions, io: Io): Promise<LoggerHandle> {
-  return createLogger({ level: options.logLevel ?? 'info', json: options.json === true, redactor: new Redactor(), stderr: io.stderr });
+  return createLogger({
+    level: options.logLevel ?? 'info',
+    json: options.json === true,
+    redactor: new Redactor(),
+    stderr: io.stderr,
+  });
 }
 
 /** The targets named with --target (all when none), or a UsageError naming the unknown ones. */
@@ -48,7 +52,9 @@ export function selectTargets(targets: readonly TargetConfig[], names: readonly 
   if (!names || names.length === 0) return [...targets];
   const unknown = names.filter((n) => !targets.some((t) => t.name === n));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown target ${unknown.map((n) => `"${n}"`).join(', ')} (configured: ${targets.map((t) => t.name).join(', ')})`);
+    throw new UsageError(
+      `unknown target ${unknown.map((n) => `"${n}"`).join(', ')} (configured: ${targets.map((t) => t.name).join(', ')})`,
+    );
   }
   return targets.filter((t) => names.includes(t.name));
 }

@@ -18,7 +18,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 function withCommon(command: Command): Command {
   return command
-    .option('-c, --config <file>', 'config file (default: $SNAPSHOTTER_CONFIG, ./snapshotter.yaml, /etc/snapshotter/snapshotter.yaml)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: $SNAPSHOTTER_CONFIG, ./snapshotter.yaml, /etc/snapshotter/snapshotter.yaml)',
+    )
     .addOption(new Option('--log-level <level>', 'log level on the terminal and in the log file').choices(LOG_LEVELS))
     .option('--json', 'machine-readable output on stdout');
 }
@@ -42,7 +45,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[paths...]', 'archive files')
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
-    .action(async (paths: string[], options: VerifyOptions) => setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)));
+    .action(async (paths: string[], options: VerifyOptions) =>
+      setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)),
+    );
 
   withCommon(program.command('list'))
     .description('the backups that exist (local archives and cloud snapshots), newest first, with age, size, state')
@@ -53,10 +58,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('apply retention without backing up')
     .option('--dry-run', 'show what would be deleted and what is kept by which rule; delete nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
-    .action(async (options: PruneCommandOptions) => setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)));
+    .action(async (options: PruneCommandOptions) =>
+      setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)),
+    );
 
   withCommon(program.command('status'))
-    .description("per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing")
+    .description('per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing')
     .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
     .action(async (options: StatusOptions) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
 
@@ -64,7 +71,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('verify an archive, then extract it into a folder (--to DIR) or feed it back into its target (--target NAME)')
     .argument('[archive]', 'the archive file (or --latest --target NAME)')
     .option('--to <dir>', 'extract into this folder (new or empty; see --force)')
-    .option('--target <name>', "with --latest: the target whose newest backup to restore; without --to: restore into this target's source")
+    .option(
+      '--target <name>',
+      "with --latest: the target whose newest backup to restore; without --to: restore into this target's source",
+    )
     .option('--latest', "the target's newest complete backup (needs -c and --target)")
     .option('--force', 'restore into a folder that is not empty (existing files are replaced)')
     .option('--path <path>', 'only entries under this path, as stored relative to / (repeatable)', collect)
@@ -72,12 +82,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--yes', 'with --target: do not ask before overwriting the target (required when stdin is not a terminal)')
     .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
     .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
-    .action(async (archive: string | undefined, options: RestoreOptions) => setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)));
+    .action(async (archive: string | undefined, options: RestoreOptions) =>
+      setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)),
+    );
 
   const config = program.command('config').description('work with the config file');
   withCommon(config.command('check'))
     .description('validate the config and print it resolved, secrets masked')
-    .action(async (options: GlobalOptions) => setExit((await import('./commands/config-check.js')).configCheckCommand(options, io)));
+    .action(async (options: GlobalOptions) =>
+      setExit((await import('./commands/config-check.js')).configCheckCommand(options, io)),
+    );
 
   withCommon(program.command('notify'))
     .description('send a test message through every configured notifier and report each delivery')

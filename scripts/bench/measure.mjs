@@ -55,7 +55,8 @@ export function measure(cmd, args, options = {}) {
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       const cpu = (childTicks() - ticks) / TICK;
       const rssMiB = [...peaks.values()].reduce((a, b) => a + b, 0) / 1024;
-      if (code !== 0 && !options.allowFailure) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      if (code !== 0 && !options.allowFailure)
+        reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
       else resolve({ wall, cpu, rssMiB, code, stderr });
     });
   });

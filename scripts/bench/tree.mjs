@@ -21,7 +21,15 @@ export function treeSpec(total) {
   const smallFiles = Math.max(200, Math.round(50_000 * scale));
   const smallBytes = smallFiles * 4096; // 4 KiB on average
   const rest = Math.max(0, total - smallBytes);
-  return { version: SPEC_VERSION, total, smallFiles, largeTexts: 20, largeTextBytes: Math.round((rest * 0.75) / 20), blobs: 10, blobBytes: Math.round((rest * 0.25) / 10) };
+  return {
+    version: SPEC_VERSION,
+    total,
+    smallFiles,
+    largeTexts: 20,
+    largeTextBytes: Math.round((rest * 0.75) / 20),
+    blobs: 10,
+    blobBytes: Math.round((rest * 0.25) / 10),
+  };
 }
 
 function prng(seed) {
@@ -36,10 +44,11 @@ function prng(seed) {
   };
 }
 
-const WORDS = ('request handler session user cache miss hit timeout upstream backend database query index commit ' +
+const WORDS = (
+  'request handler session user cache miss hit timeout upstream backend database query index commit ' +
   'rollback connection pool worker thread queue event retry error warning info debug latency bytes sent received ' +
-  'payload token refresh scheduler cron backup archive snapshot volume disk memory cpu network socket listen accept')
-  .split(' ');
+  'payload token refresh scheduler cron backup archive snapshot volume disk memory cpu network socket listen accept'
+).split(' ');
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN', 'ERROR'];
 
 function logLine(rand, t) {
@@ -58,10 +67,14 @@ function codeLine(rand) {
   const a = WORDS[rand() % WORDS.length];
   const b = WORDS[rand() % WORDS.length];
   switch (rand() % 4) {
-    case 0: return `${indent}const ${a}_${b} = await ${b}.${a}(${rand() % 100});\n`;
-    case 1: return `${indent}if (${a} > ${rand() % 1000}) return ${b};\n`;
-    case 2: return `${indent}// ${a} ${b} ${WORDS[rand() % WORDS.length]}\n`;
-    default: return `${indent}${a}: ${b}\n`;
+    case 0:
+      return `${indent}const ${a}_${b} = await ${b}.${a}(${rand() % 100});\n`;
+    case 1:
+      return `${indent}if (${a} > ${rand() % 1000}) return ${b};\n`;
+    case 2:
+      return `${indent}// ${a} ${b} ${WORDS[rand() % WORDS.length]}\n`;
+    default:
+      return `${indent}${a}: ${b}\n`;
   }
 }
 
@@ -83,7 +96,7 @@ function writeText(path, bytes, nextLine) {
 function writeBlob(path, bytes, rand) {
   const fd = openSync(path, 'w');
   const chunk = Buffer.allocUnsafe(4 * MIB);
-  for (let written = 0; written < bytes; ) {
+  for (let written = 0; written < bytes;) {
     for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE(rand(), i);
     const n = Math.min(chunk.length, bytes - written);
     writeSync(fd, chunk, 0, n);

@@ -57,7 +57,11 @@ class SingleMemberGzip extends Transform {
       const final = last && this.pendingBytes === 0;
       this.crc = zlib.crc32(block, this.crc);
       this.total += block.length;
-      const options = { level: 6, finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH, chunkSize: block.length + 65536 };
+      const options = {
+        level: 6,
+        finishFlush: final ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH,
+        chunkSize: block.length + 65536,
+      };
       if (this.previousTail) options.dictionary = this.previousTail;
       this.previousTail = Buffer.from(block.subarray(Math.max(0, block.length - 32768)));
       const job = new Promise((resolve, reject) => zlib.deflateRaw(block, options, (e, out) => (e ? reject(e) : resolve(out))));
@@ -77,11 +81,16 @@ class SingleMemberGzip extends Transform {
   }
 }
 
-const source = Readable.from(packPaths([tree], { exclude: () => false, warn: () => {} }, { entries: 0 }), { objectMode: false, highWaterMark: 1 << 20 });
+const source = Readable.from(packPaths([tree], { exclude: () => false, warn: () => {} }, { entries: 0 }), {
+  objectMode: false,
+  highWaterMark: 1 << 20,
+});
 const gzip =
-  kind === 'multi' ? new ParallelGzip({ level: 6, blockSize, inFlight })
-  : kind === 'single-dict' ? new SingleMemberGzip()
-  : zlib.createGzip({ level: 6 });
+  kind === 'multi'
+    ? new ParallelGzip({ level: 6, blockSize, inFlight })
+    : kind === 'single-dict'
+      ? new SingleMemberGzip()
+      : zlib.createGzip({ level: 6 });
 const hash = new HashCounter();
 await pipeline(source, gzip, hash, createWriteStream(outFile));
 process.stdout.write(JSON.stringify({ bytes: hash.bytes }) + '\n');

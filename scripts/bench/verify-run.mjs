@@ -21,7 +21,12 @@ if (kind === 'parallel') {
 } else if (kind === 'sequential') {
   const walker = new TarWalker();
   const sink = new Writable({ highWaterMark: 1 << 20, write: (c, _e, cb) => (walker.write(c), cb()) });
-  await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), new HashCounter(), createGunzip({ chunkSize: 1 << 20 }), sink);
+  await pipeline(
+    createReadStream(file, { highWaterMark: 1 << 20 }),
+    new HashCounter(),
+    createGunzip({ chunkSize: 1 << 20 }),
+    sink,
+  );
   entries = walker.end();
 } else {
   entries = 0;

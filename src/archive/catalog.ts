@@ -36,11 +36,7 @@ async function readOptional(path: string): Promise<string | undefined> {
 }
 
 /** Checks one archive-named file against its sidecar and manifest. */
-export async function inspectBackup(
-  dir: string,
-  parsed: ParsedArchiveName,
-  name: string,
-): Promise<Backup | IncompleteBackup> {
+export async function inspectBackup(dir: string, parsed: ParsedArchiveName, name: string): Promise<Backup | IncompleteBackup> {
   const path = join(dir, name);
   const incomplete = (reason: string): IncompleteBackup => ({ ...parsed, name, path, reason });
   const info = await stat(path);

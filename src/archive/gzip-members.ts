@@ -33,10 +33,7 @@ export function memberHeader(rest: number): Buffer {
 /** The first 16 bytes every member we write starts with (the length follows). */
 const CANONICAL = memberHeader(0).subarray(0, 16);
 
-export type MemberProbe =
-  | { kind: 'need-more' }
-  | { kind: 'indexed'; length: number; canonical: boolean }
-  | { kind: 'plain' };
+export type MemberProbe = { kind: 'need-more' } | { kind: 'indexed'; length: number; canonical: boolean } | { kind: 'plain' };
 
 /**
  * Looks at the bytes where a member starts: its total length when the header carries our subfield (and whether
@@ -49,7 +46,7 @@ export function probeMember(bytes: Buffer): MemberProbe {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b || bytes[2] !== 8 || (bytes[3]! & FEXTRA) === 0) return { kind: 'plain' };
   const xlen = bytes.readUInt16LE(10);
   if (bytes.length < 12 + xlen) return { kind: 'need-more' };
-  for (let at = 12; at + 4 <= 12 + xlen; ) {
+  for (let at = 12; at + 4 <= 12 + xlen;) {
     const size = bytes.readUInt16LE(at + 2);
     if (bytes[at] === SI1 && bytes[at + 1] === SI2 && size === 4 && at + 8 <= 12 + xlen) {
       const length = bytes.readUInt32LE(at + 4);

@@ -120,7 +120,9 @@ export class ParallelGunzip extends Transform {
     inner.on('data', (data: Buffer) => this.push(data));
     // zlib never calls back a write that failed: every wait below races this promise
     this.sequentialFailed = new Promise((_resolve, reject) => {
-      inner.once('error', (error: Error) => reject(new Error(`gzip data after byte ${this.offset}: ${error.message}`, { cause: error })));
+      inner.once('error', (error: Error) =>
+        reject(new Error(`gzip data after byte ${this.offset}: ${error.message}`, { cause: error })),
+      );
     });
     this.sequentialFailed.catch(() => undefined);
     this.sequential = inner;

@@ -43,7 +43,7 @@ function parseNumber(block: Buffer, at: number, size: number, what: string, offs
 /** The `size` record of a PAX extended header body, if any; malformed records fail. */
 function paxSize(body: Buffer, offset: number): number | undefined {
   let size: number | undefined;
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     if (body[at] === 0) break; // NUL padding
     const space = body.indexOf(0x20, at);
     const length = Number(body.toString('latin1', at, space));
@@ -140,7 +140,8 @@ export class TarWalker {
     for (let i = 0; i < 148; i += 1) sum += block[i]!;
     for (let i = 156; i < BLOCK; i += 1) sum += block[i]!;
     const recorded = parseNumber(block, 148, 8, 'checksum', offset);
-    if (recorded !== sum) throw new TarStructureError(`header at byte ${offset}: checksum mismatch (not a tar header, or corrupted)`);
+    if (recorded !== sum)
+      throw new TarStructureError(`header at byte ${offset}: checksum mismatch (not a tar header, or corrupted)`);
     const type = String.fromCharCode(block[156]!);
     const headerSize = parseNumber(block, 124, 12, 'size', offset);
     if (META_TYPES.has(type)) {

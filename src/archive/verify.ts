@@ -110,4 +110,3 @@ export async function verifyArchive(path: string, signal?: AbortSignal, onProgre
   }
   return { path, ok: problems.length === 0, problems, check };
 }
-

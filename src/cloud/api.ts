@@ -1,7 +1,15 @@
 // The HTTP side of a cloud target: the provider's base URL, the bearer token, the request timeout and retries
 // from the config, retries logged, and every message passed through the run's redactor.
 import type { z } from 'zod';
-import { send, sendJson, statusError, type HttpError, type HttpOptions, type HttpRequest, type HttpResponse } from '../http/client.js';
+import {
+  send,
+  sendJson,
+  statusError,
+  type HttpError,
+  type HttpOptions,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http/client.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../util/redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -76,7 +84,13 @@ export class CloudApi {
   }
 
   /** A request whose answer must have one of the expected statuses and a body the schema accepts. */
-  json<T>(method: HttpRequest['method'], url: string, expect: readonly number[], schema: z.ZodType<T>, call: CallOptions = {}): Promise<T> {
+  json<T>(
+    method: HttpRequest['method'],
+    url: string,
+    expect: readonly number[],
+    schema: z.ZodType<T>,
+    call: CallOptions = {},
+  ): Promise<T> {
     return sendJson(this.request(method, url, call), this.options(call.deadline), expect, schema);
   }
 

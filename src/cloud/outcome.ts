@@ -22,9 +22,14 @@ export function gigabytesToBytes(gb: number | null | undefined): number | null {
 }
 
 /** Applies keep_last to our snapshots (never the new one) and builds the target's outcome. */
-export async function finishSnapshot<T extends RemoteBackup>(ctx: TargetContext, config: CloudOptions, input: FinishInput<T>): Promise<BackupOutcome> {
+export async function finishSnapshot<T extends RemoteBackup>(
+  ctx: TargetContext,
+  config: CloudOptions,
+  input: FinishInput<T>,
+): Promise<BackupOutcome> {
   const { expire } = chooseExpired(input.managed, config.retention.keep_last, input.created.id);
-  if (expire.length > 0) ctx.logger.info({ keep_last: config.retention.keep_last, expired: expire.map((s) => s.name) }, 'pruning old snapshots');
+  if (expire.length > 0)
+    ctx.logger.info({ keep_last: config.retention.keep_last, expired: expire.map((s) => s.name) }, 'pruning old snapshots');
   const { deleted, gone } = await pruneSnapshots(ctx, expire, input.remove);
   return {
     artifact: input.created.name,

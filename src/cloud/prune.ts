@@ -40,15 +40,23 @@ export async function pruneSnapshots<T extends RemoteBackup>(
 }
 
 /** The dry-run lines for cloud retention: what stays, what would go, and that nothing else is touched. */
-export function retentionSteps(keepLast: number | undefined, keep: readonly RemoteBackup[], expire: readonly RemoteBackup[], others: number): string[] {
+export function retentionSteps(
+  keepLast: number | undefined,
+  keep: readonly RemoteBackup[],
+  expire: readonly RemoteBackup[],
+  others: number,
+): string[] {
   const steps: string[] = [];
   if (keepLast === undefined) {
     steps.push('retention: no keep_last, every snapshot is kept');
   } else {
     steps.push(`retention: keep the newest ${keepLast} snapshots this target made (counting the new one)`);
-    steps.push(expire.length === 0 ? 'would delete nothing' : `would delete ${expire.map((s) => `${s.name} (id ${s.id})`).join(', ')}`);
+    steps.push(
+      expire.length === 0 ? 'would delete nothing' : `would delete ${expire.map((s) => `${s.name} (id ${s.id})`).join(', ')}`,
+    );
     if (keep.length > 0) steps.push(`would keep ${keep.map((s) => s.name).join(', ')}`);
   }
-  if (others > 0) steps.push(`${others} other snapshot${others === 1 ? '' : 's'} (made by hand, by other tools or targets) never touched`);
+  if (others > 0)
+    steps.push(`${others} other snapshot${others === 1 ? '' : 's'} (made by hand, by other tools or targets) never touched`);
   return steps;
 }

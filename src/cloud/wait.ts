@@ -8,9 +8,7 @@ import { errorMessage } from '../util/errors.js';
 
 /** What one look at the action found. */
 export type ActionState =
-  | { state: 'running'; progress?: number | undefined }
-  | { state: 'done' }
-  | { state: 'failed'; reason: string };
+  { state: 'running'; progress?: number | undefined } | { state: 'done' } | { state: 'failed'; reason: string };
 
 /** The provider reported that the action failed. */
 export class ActionFailedError extends Error {

@@ -15,7 +15,9 @@ export function formatReport(report: RunReport): string {
   });
   const { total, succeeded, failed } = report.summary;
   const head = report.interrupted ? `interrupted by ${report.interrupted}: ` : '';
-  lines.push(`${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`);
+  lines.push(
+    `${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`,
+  );
   for (const n of report.notifications.filter((d) => !d.ok)) lines.push(`notification not delivered: ${formatDelivery(n)}`);
   return lines.join('\n') + '\n';
 }

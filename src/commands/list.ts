@@ -16,7 +16,14 @@ export async function listCommand(options: ListOptions, io: Io): Promise<number>
   const { config, redactor, log } = session;
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: new AbortController().signal };
+    const run: RunContext = {
+      config,
+      logger: log.logger,
+      redactor,
+      now: () => new Date(),
+      env: io.env,
+      signal: new AbortController().signal,
+    };
     const listed = await inventory(run, selected);
     io.stdout.write(options.json ? JSON.stringify({ targets: listed }, null, 2) + '\n' : formatInventory(listed));
     return listed.some((t) => t.error !== null) ? EXIT.failure : EXIT.ok;

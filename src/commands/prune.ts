@@ -22,7 +22,14 @@ export async function pruneCommand(options: PruneCommandOptions, io: Io): Promis
   let lock: Lock | undefined;
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: new AbortController().signal };
+    const run: RunContext = {
+      config,
+      logger: log.logger,
+      redactor,
+      now: () => new Date(),
+      env: io.env,
+      signal: new AbortController().signal,
+    };
     // Without a backup folder there is nothing to prune (and no folder for the default lock file).
     if (!dryRun && existsSync(config.backup_dir)) lock = await acquireLock(config.lock_file);
     const prunes = await pruneTargets(run, selected, { dryRun });
@@ -30,7 +37,9 @@ export async function pruneCommand(options: PruneCommandOptions, io: Io): Promis
     io.stdout.write(options.json ? JSON.stringify({ dry_run: dryRun, targets: prunes }, null, 2) + '\n' : text);
     return prunes.some((p) => p.error !== null) ? EXIT.failure : EXIT.ok;
   } finally {
-    await lock?.release().catch((error: unknown) => log.logger.error({ error: errorMessage(error) }, 'could not release the lock'));
+    await lock
+      ?.release()
+      .catch((error: unknown) => log.logger.error({ error: errorMessage(error) }, 'could not release the lock'));
     await log.close();
   }
 }

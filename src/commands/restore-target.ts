@@ -60,7 +60,9 @@ export async function restoreIntoTarget(
   const manifest = await readManifestOf(archive);
   if (!manifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
   if (manifest.target.type !== config.type) {
-    throw new RestoreError(`${basename(archive)} was made by a ${manifest.target.type} target; target "${config.name}" is ${config.type}`);
+    throw new RestoreError(
+      `${basename(archive)} was made by a ${manifest.target.type} target; target "${config.name}" is ${config.type}`,
+    );
   }
   if (manifest.target.name !== config.name) {
     ctx.logger.warn({ archive, from: manifest.target.name, into: config.name }, 'restoring a backup of another target');

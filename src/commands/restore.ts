@@ -46,14 +46,17 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
     throw new UsageError(`--max-size ${o.maxSize}: write a size like 500m, 20g or 2t`);
   }
   const maxRatio = o.maxRatio === undefined ? DEFAULT_MAX_RATIO : Number(o.maxRatio);
-  if (!Number.isFinite(maxRatio) || maxRatio < 0) throw new UsageError(`--max-ratio ${o.maxRatio}: a number, 0 to turn the check off`);
+  if (!Number.isFinite(maxRatio) || maxRatio < 0)
+    throw new UsageError(`--max-ratio ${o.maxRatio}: a number, 0 to turn the check off`);
   return { maxSize, maxRatio };
 }
 
 /** The newest complete backup of a target with local archives. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
   if (targetModule(target).storage !== 'archive') {
-    throw new UsageError(`target "${target.name}" (type ${target.type}) keeps provider snapshots, not archives; restore those with the provider`);
+    throw new UsageError(
+      `target "${target.name}" (type ${target.type}) keeps provider snapshots, not archives; restore those with the provider`,
+    );
   }
   const dir = join(session.config.backup_dir, target.name);
   const newest = (await readCatalog(dir, target.name)).complete[0];
@@ -98,10 +101,25 @@ async function intoFolder(archive: string, o: RestoreOptions & { to: string }, i
   return EXIT.ok;
 }
 
-async function intoTarget(archive: string, target: TargetConfig, o: RestoreOptions, session: Session, io: Io, signal: AbortSignal): Promise<number> {
+async function intoTarget(
+  archive: string,
+  target: TargetConfig,
+  o: RestoreOptions,
+  session: Session,
+  io: Io,
+  signal: AbortSignal,
+): Promise<number> {
   const { maxSize, maxRatio } = limitsFrom(o);
   const limits: RestoreLimits = { maxSize: maxSize ?? Number.MAX_SAFE_INTEGER, maxRatio };
-  const ctx = { target: target.name, logger: session.log.logger, signal, redactor: session.redactor, env: io.env, stdout: io.stdout, stderr: io.stderr };
+  const ctx = {
+    target: target.name,
+    logger: session.log.logger,
+    signal,
+    redactor: session.redactor,
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  };
   const message = await restoreIntoTarget(ctx, targetModule(target), target, archive, {
     yes: o.yes === true,
     dryRun: o.dryRun === true,

@@ -47,7 +47,7 @@ export function formatStatus(statuses: readonly TargetStatus[]): string {
     return [
       s.status === 'ok' ? 'ok' : s.status.toUpperCase(),
       s.name,
-      newest ? newest.name : s.error ?? 'no complete backup',
+      newest ? newest.name : (s.error ?? 'no complete backup'),
       newest ? `${formatDuration(newest.age_seconds * 1000)} old` : '-',
       newest?.size_bytes != null ? formatBytes(newest.size_bytes) : '-',
       limit,
@@ -59,5 +59,10 @@ export function formatStatus(statuses: readonly TargetStatus[]): string {
 /** Left-aligned columns separated by two spaces. */
 function table(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

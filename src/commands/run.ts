@@ -24,7 +24,15 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const interrupt = interruptOnSignals();
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: interrupt.signal, progress: progress && ((t) => progress.track(t)) };
+    const run: RunContext = {
+      config,
+      logger: log.logger,
+      redactor,
+      now: () => new Date(),
+      env: io.env,
+      signal: interrupt.signal,
+      progress: progress && ((t) => progress.track(t)),
+    };
     if (options.dryRun) {
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
@@ -32,7 +40,9 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       io.stdout.write(
         options.json
           ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications }, null, 2) + '\n'
-          : formatPlans(plans) + formatPrunes(retention, 'retention after a successful backup') + formatNotificationPreviews(notifications),
+          : formatPlans(plans) +
+              formatPrunes(retention, 'retention after a successful backup') +
+              formatNotificationPreviews(notifications),
       );
       return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
     }
@@ -40,7 +50,12 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     const phases = composePhases(
       retentionPhases(run),
       notificationPhases(run),
-      metricsPhases({ textfile: config.metrics.textfile, backupDir: config.backup_dir, targets: config.targets, logger: log.logger }),
+      metricsPhases({
+        textfile: config.metrics.textfile,
+        backupDir: config.backup_dir,
+        targets: config.targets,
+        logger: log.logger,
+      }),
     );
     const report = await runBackups(run, selected, phases);
     io.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));

@@ -17,7 +17,8 @@ export interface StatusOptions extends GlobalOptions {
 function maxAgeFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--max-age ${JSON.stringify(text)} is not a duration: write it like 26h, 90m or 2d`);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--max-age ${JSON.stringify(text)} is not a duration: write it like 26h, 90m or 2d`);
   return ms;
 }
 
@@ -27,7 +28,14 @@ export async function statusCommand(options: StatusOptions, io: Io): Promise<num
   const session = await openSession(options, io);
   const { config, redactor, log } = session;
   try {
-    const run: RunContext = { config, logger: log.logger, redactor, now: () => new Date(), env: io.env, signal: new AbortController().signal };
+    const run: RunContext = {
+      config,
+      logger: log.logger,
+      redactor,
+      now: () => new Date(),
+      env: io.env,
+      signal: new AbortController().signal,
+    };
     const statuses = freshness(config.targets, await inventory(run, config.targets), maxAge);
     const ok = statuses.every((s) => s.status === 'ok');
     io.stdout.write(options.json ? JSON.stringify({ ok, targets: statuses }, null, 2) + '\n' : formatStatus(statuses));

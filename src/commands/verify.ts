@@ -47,7 +47,14 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
       if (!options.json) io.stdout.write(line(result) + '\n');
       if (!result.ok) log.logger.error({ path, problems: result.problems }, 'archive failed verification');
     }
-    if (options.json) io.stdout.write(JSON.stringify(results.map(({ check, ...r }) => ({ ...r, ...check })), null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(
+        JSON.stringify(
+          results.map(({ check, ...r }) => ({ ...r, ...check })),
+          null,
+          2,
+        ) + '\n',
+      );
     else if (archives.length === 0) io.stdout.write('no archives to verify\n');
     return results.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
   } finally {

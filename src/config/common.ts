@@ -32,11 +32,14 @@ const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
 /** A boolean, also when an environment substitution made it `true`/`false`/`1`/`0`/`yes`/`no`. */
-export const boolLike = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const text = value.trim().toLowerCase();
-  return TRUE.has(text) ? true : FALSE.has(text) ? false : value;
-}, z.boolean({ error: 'must be true or false' }));
+export const boolLike = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    return TRUE.has(text) ? true : FALSE.has(text) ? false : value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
 
 /** Target names end up in file names: lower case, digits, `.`, `_`, `-`, starting with a letter or digit. */
 export const targetName = z

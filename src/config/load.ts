@@ -47,11 +47,16 @@ function issueMessages(source: YamlSource, issues: readonly z.core.$ZodIssue[], 
 
 /** Relative paths in the config are relative to the config file's folder. */
 function resolvePaths(raw: Record<string, unknown>, base: string): void {
-  const fix = (value: unknown): unknown => (typeof value === 'string' && value !== '' && !isAbsolute(value) ? join(base, value) : value);
+  const fix = (value: unknown): unknown =>
+    typeof value === 'string' && value !== '' && !isAbsolute(value) ? join(base, value) : value;
   for (const key of ['backup_dir', 'lock_file']) if (key in raw) raw[key] = fix(raw[key]);
-  for (const [section, key] of [['log', 'file'], ['metrics', 'textfile']] as const) {
+  for (const [section, key] of [
+    ['log', 'file'],
+    ['metrics', 'textfile'],
+  ] as const) {
     const obj = raw[section];
-    if (obj && typeof obj === 'object' && key in obj) (obj as Record<string, unknown>)[key] = fix((obj as Record<string, unknown>)[key]);
+    if (obj && typeof obj === 'object' && key in obj)
+      (obj as Record<string, unknown>)[key] = fix((obj as Record<string, unknown>)[key]);
   }
   if (!Array.isArray(raw.targets)) return;
   for (const target of raw.targets) {
@@ -88,7 +93,9 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
     const name = parsed.data.name;
     const first = seen.get(name);
     if (first !== undefined) {
-      errors.push(`${source.where([...path, 'name'])}: ${formatPath([...path, 'name'])}: duplicate target name "${name}" (also targets[${first}])`);
+      errors.push(
+        `${source.where([...path, 'name'])}: ${formatPath([...path, 'name'])}: duplicate target name "${name}" (also targets[${first}])`,
+      );
       return;
     }
     seen.set(name, index);
@@ -114,7 +121,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;
   const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults });
-  for (const { path, name } of errors.length > 0 ? [] : unknownFilterTargets(parsed.data.notifications, targets.map((t) => t.name))) {
+  for (const { path, name } of errors.length > 0
+    ? []
+    : unknownFilterTargets(
+        parsed.data.notifications,
+        targets.map((t) => t.name),
+      )) {
     errors.push(`${source.where(path)}: ${formatPath(path)}: no target is named "${name}"`);
   }
   if (errors.length > 0) throw new ConfigError(errors.join('\n'));

@@ -22,7 +22,9 @@ export class YamlSource {
     if (problem) {
       const pos = problem.linePos?.[0];
       const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-      throw new ConfigError(`${where}: not valid YAML: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+      throw new ConfigError(
+        `${where}: not valid YAML: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      );
     }
   }
 

@@ -98,7 +98,12 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
   for (let n = 0; ; n += 1) {
     options.signal?.throwIfAborted();
     const remaining = options.deadline === undefined ? Infinity : options.deadline - Date.now();
-    if (remaining <= 0) throw new HttpError(`${describe(req, options)}: deadline passed`, { method: req.method, url: options.redact(req.url), deadline: true });
+    if (remaining <= 0)
+      throw new HttpError(`${describe(req, options)}: deadline passed`, {
+        method: req.method,
+        url: options.redact(req.url),
+        deadline: true,
+      });
     const timeout = AbortSignal.timeout(Math.max(1, Math.min(options.timeoutMs, remaining)));
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let failure: RetryableError;
@@ -106,11 +111,21 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
       const res = await attempt(req, options, signal);
       if (!isRetryableStatus(res.status)) return res;
       const error = statusError(req, options, res);
-      failure = new RetryableError(error.message, res.status === 429 ? serverDelay(res.headers, res.body, Date.now()) : undefined, error);
+      failure = new RetryableError(
+        error.message,
+        res.status === 429 ? serverDelay(res.headers, res.body, Date.now()) : undefined,
+        error,
+      );
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      const reason = timeout.aborted ? `no answer within ${Math.round(Math.min(options.timeoutMs, remaining))} ms` : errorMessage(error);
-      const final = new HttpError(options.redact(`${describe(req, options)}: ${reason}`), { method: req.method, url: options.redact(req.url) }, { cause: error });
+      const reason = timeout.aborted
+        ? `no answer within ${Math.round(Math.min(options.timeoutMs, remaining))} ms`
+        : errorMessage(error);
+      const final = new HttpError(
+        options.redact(`${describe(req, options)}: ${reason}`),
+        { method: req.method, url: options.redact(req.url) },
+        { cause: error },
+      );
       failure = new RetryableError(final.message, undefined, final);
     }
     if (n >= options.retries) throw failure.final;
@@ -127,7 +142,12 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
 }
 
 /** Sends a request and requires one of the expected statuses; parses the body with a forgiving schema. */
-export async function sendJson<T>(req: HttpRequest, options: HttpOptions, expect: readonly number[], schema?: z.ZodType<T>): Promise<T> {
+export async function sendJson<T>(
+  req: HttpRequest,
+  options: HttpOptions,
+  expect: readonly number[],
+  schema?: z.ZodType<T>,
+): Promise<T> {
   const res = await send(req, options);
   if (!expect.includes(res.status)) throw statusError(req, options, res);
   if (!schema) return res.body as T;

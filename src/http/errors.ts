@@ -30,7 +30,8 @@ export class HttpError extends Error {
 export function providerError(body: unknown, headers: Record<string, string | string[] | undefined>) {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const nested = (b.error && typeof b.error === 'object' ? b.error : {}) as Record<string, unknown>;
-  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+  const str = (v: unknown): string | undefined =>
+    typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
   const header = (name: string): string | undefined => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;

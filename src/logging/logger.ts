@@ -45,8 +45,15 @@ export async function createLogger(options: LoggerOptions): Promise<LoggerHandle
   if (options.level !== 'silent') {
     const tty = (stderr as { isTTY?: boolean }).isTTY === true;
     const stream: DestinationStream = options.json
-      ? (stderr)
-      : PinoPretty({ destination: stderr, colorize: tty, sync: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' });
+      ? stderr
+      : PinoPretty({
+          destination: stderr,
+          colorize: tty,
+          sync: true,
+          singleLine: true,
+          ignore: 'pid,hostname',
+          translateTime: 'SYS:HH:MM:ss',
+        });
     streams.push({ level, stream });
   }
   if (options.file) {

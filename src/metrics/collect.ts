@@ -15,7 +15,8 @@ export const TARGET_METRICS = {
   snapshotter_target_duration_seconds: 'How long the target took in the last run that included it.',
   snapshotter_target_size_bytes: 'Size of the newest backup of the target (archive bytes).',
   snapshotter_target_backups: 'Complete backups (or snapshots) of the target that are kept.',
-  snapshotter_target_suspicious_shrink: '1 when the last backup was flagged suspicious_shrink (much smaller than the one before).',
+  snapshotter_target_suspicious_shrink:
+    '1 when the last backup was flagged suspicious_shrink (much smaller than the one before).',
 } as const;
 export type TargetMetric = keyof typeof TARGET_METRICS;
 export type TargetValues = Partial<Record<TargetMetric, number>>;
@@ -68,7 +69,10 @@ function fromResult(result: TargetResult, previous: TargetValues, catalog: Newes
       : latest(previous.snapshotter_target_last_success_timestamp_seconds, backupSeconds(catalog?.newest)),
     snapshotter_target_suspicious_shrink: result.warnings.some((w) => w.code === SUSPICIOUS_SHRINK) ? 1 : 0,
   };
-  const size = ok && result.size_bytes !== null ? result.size_bytes : (catalog?.newest?.size_bytes ?? previous.snapshotter_target_size_bytes);
+  const size =
+    ok && result.size_bytes !== null
+      ? result.size_bytes
+      : (catalog?.newest?.size_bytes ?? previous.snapshotter_target_size_bytes);
   if (size !== undefined) values.snapshotter_target_size_bytes = size;
   const total = result.details.total_snapshots;
   const backups = catalog?.count ?? (typeof total === 'number' ? total : previous.snapshotter_target_backups);
@@ -103,8 +107,16 @@ export interface CollectInput {
 export async function collectFamilies(input: CollectInput): Promise<Family[]> {
   const finished = toSeconds(input.report.finished_at) ?? Date.now() / 1000;
   const families: Family[] = [
-    { name: 'snapshotter_last_run_timestamp_seconds', help: RUN_METRICS.snapshotter_last_run_timestamp_seconds, samples: [{ labels: {}, value: finished }] },
-    { name: 'snapshotter_last_run_status', help: RUN_METRICS.snapshotter_last_run_status, samples: [{ labels: {}, value: exitCodeFor(input.report) }] },
+    {
+      name: 'snapshotter_last_run_timestamp_seconds',
+      help: RUN_METRICS.snapshotter_last_run_timestamp_seconds,
+      samples: [{ labels: {}, value: finished }],
+    },
+    {
+      name: 'snapshotter_last_run_status',
+      help: RUN_METRICS.snapshotter_last_run_status,
+      samples: [{ labels: {}, value: exitCodeFor(input.report) }],
+    },
   ];
   const perTarget = new Map<TargetMetric, Family>();
   for (const [name, help] of Object.entries(TARGET_METRICS) as [TargetMetric, string][]) {

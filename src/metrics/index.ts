@@ -42,7 +42,11 @@ export async function readPreviousValues(path: string): Promise<Map<string, Targ
 }
 
 /** Writes the metrics file for a finished run. */
-export async function writeMetricsFile(path: string, report: RunReport, options: Omit<MetricsOptions, 'textfile' | 'logger'>): Promise<void> {
+export async function writeMetricsFile(
+  path: string,
+  report: RunReport,
+  options: Omit<MetricsOptions, 'textfile' | 'logger'>,
+): Promise<void> {
   const previous = await readPreviousValues(path);
   const families = await collectFamilies({ report, targets: options.targets, backupDir: options.backupDir, previous });
   // A folder we create must be readable by node_exporter whatever the umask (systemd's UMask=0077).

@@ -6,7 +6,12 @@ import type { RunEvent } from '../report.js';
 import { PLACEHOLDERS } from './placeholders.js';
 import { unknownPlaceholders } from './template.js';
 
-export const EVENTS = ['backup_start', 'backup_success', 'backup_partial_failure', 'backup_critical_failure'] as const satisfies readonly RunEvent[];
+export const EVENTS = [
+  'backup_start',
+  'backup_success',
+  'backup_partial_failure',
+  'backup_critical_failure',
+] as const satisfies readonly RunEvent[];
 export const OUTCOME_EVENTS: readonly RunEvent[] = ['backup_success', 'backup_partial_failure', 'backup_critical_failure'];
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRIES = 3;
@@ -27,9 +32,12 @@ export const entryBaseShape = {
 };
 
 /** A template string whose `{placeholders}` must all exist; the issue lands on the template's own key. */
-export const textTemplate = z.string().min(1).superRefine((text, ctx) => {
-  for (const name of unknownPlaceholders(text)) ctx.addIssue({ code: 'custom', message: unknownMessage(name) });
-});
+export const textTemplate = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    for (const name of unknownPlaceholders(text)) ctx.addIssue({ code: 'custom', message: unknownMessage(name) });
+  });
 
 /** A JSON template: any JSON value whose strings are templates (checked at their own key path). */
 export const jsonTemplate = z

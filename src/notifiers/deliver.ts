@@ -17,7 +17,13 @@ export interface NotifyDeps {
 const OK_STATUSES = Array.from({ length: 100 }, (_, i) => 200 + i);
 
 /** Sends one message; resolves with its delivery record. */
-async function deliverOne(message: PlannedMessage, deps: NotifyDeps, deadline: number, phase: AbortSignal, deadlineMs: number): Promise<NotificationDelivery> {
+async function deliverOne(
+  message: PlannedMessage,
+  deps: NotifyDeps,
+  deadline: number,
+  phase: AbortSignal,
+  deadlineMs: number,
+): Promise<NotificationDelivery> {
   const redact = (text: string): string => deps.redactor.redact(text);
   const record = { notifier: message.notifier, event: message.event, target: message.target };
   const fields = { notifier: message.notifier, event: message.event, ...(message.target ? { target: message.target } : {}) };
@@ -27,15 +33,22 @@ async function deliverOne(message: PlannedMessage, deps: NotifyDeps, deadline: n
     error = outgoing.problem;
   } else {
     try {
-      const body = await deps.http.sendJson(outgoing.request, {
-        timeoutMs: message.timeoutMs,
-        retries: message.retries,
-        deadline,
-        signal: phase,
-        redact,
-        onRetry: ({ attempt, delayMs, reason }) =>
-          deps.logger.warn({ ...fields, attempt, delay_ms: delayMs, reason: redact(reason) }, 'notification not delivered yet; retrying'),
-      }, OK_STATUSES);
+      const body = await deps.http.sendJson(
+        outgoing.request,
+        {
+          timeoutMs: message.timeoutMs,
+          retries: message.retries,
+          deadline,
+          signal: phase,
+          redact,
+          onRetry: ({ attempt, delayMs, reason }) =>
+            deps.logger.warn(
+              { ...fields, attempt, delay_ms: delayMs, reason: redact(reason) },
+              'notification not delivered yet; retrying',
+            ),
+        },
+        OK_STATUSES,
+      );
       error = outgoing.rejected?.(body) ?? null;
     } catch (failure) {
       error = phase.aborted
@@ -53,7 +66,11 @@ async function deliverOne(message: PlannedMessage, deps: NotifyDeps, deadline: n
 }
 
 /** Sends every group (groups at once, a group's messages in order) within `deadlineMs`; returns all records. */
-export async function deliverAll(groups: readonly PlannedMessage[][], deps: NotifyDeps, deadlineMs: number): Promise<NotificationDelivery[]> {
+export async function deliverAll(
+  groups: readonly PlannedMessage[][],
+  deps: NotifyDeps,
+  deadlineMs: number,
+): Promise<NotificationDelivery[]> {
   if (groups.length === 0) return [];
   const deadline = Date.now() + deadlineMs;
   const phase = AbortSignal.timeout(deadlineMs);

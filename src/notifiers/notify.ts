@@ -12,7 +12,12 @@ export { hasNotifiers };
 export type { NotifyDeps };
 
 /** Sends what the view calls for and returns one record per message. */
-export async function notify(config: NotificationsConfig, view: RunView, deps: NotifyDeps, options: PlanOptions = {}): Promise<NotificationDelivery[]> {
+export async function notify(
+  config: NotificationsConfig,
+  view: RunView,
+  deps: NotifyDeps,
+  options: PlanOptions = {},
+): Promise<NotificationDelivery[]> {
   try {
     const groups = planMessages(config, view, deps.redactor, options);
     return await deliverAll(groups, deps, config.deadline);

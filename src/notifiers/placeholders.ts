@@ -52,7 +52,10 @@ export function durationText(seconds: number | null): string {
 export function placeholderValues(view: RunView): Record<Placeholder, string> {
   const targets = view.targets;
   const join = (pick: (t: TargetView) => string | undefined | null, sep = ', '): string =>
-    targets.map(pick).filter((v): v is string => typeof v === 'string' && v !== '').join(sep);
+    targets
+      .map(pick)
+      .filter((v): v is string => typeof v === 'string' && v !== '')
+      .join(sep);
   const failed = targets.filter((t) => t.status === 'failure').map((t) => t.name);
   const sizes = targets.map((t) => t.size_bytes).filter((s): s is number => s !== null);
   return {

@@ -27,7 +27,12 @@ export interface PlanOptions {
 }
 
 /** The messages of every entry for this view, grouped by entry (an entry's messages go out one after another). */
-export function planMessages(config: NotificationsConfig, view: RunView, redactor: Redactor, options: PlanOptions = {}): PlannedMessage[][] {
+export function planMessages(
+  config: NotificationsConfig,
+  view: RunView,
+  redactor: Redactor,
+  options: PlanOptions = {},
+): PlannedMessage[][] {
   const defaults = config.defaults;
   const redact = (text: string): string => redactor.redact(text);
   const groups: PlannedMessage[][] = [];
@@ -38,7 +43,9 @@ export function planMessages(config: NotificationsConfig, view: RunView, redacto
       if (!narrowed) return;
       const events = entry.events ?? defaults.events ?? OUTCOME_EVENTS;
       const per = module.perTarget && !options.everyEntry ? (entry.per ?? defaults.per) : 'run';
-      const views = (per === 'target' ? perTarget(narrowed) : [narrowed]).filter((v) => options.everyEntry || events.includes(v.event));
+      const views = (per === 'target' ? perTarget(narrowed) : [narrowed]).filter(
+        (v) => options.everyEntry || events.includes(v.event),
+      );
       const group = views.map((v): PlannedMessage => {
         const values = Object.fromEntries(Object.entries(placeholderValues(v)).map(([k, s]) => [k, redact(s)]));
         let outgoing: PlannedMessage['outgoing'];
@@ -65,7 +72,10 @@ export function planMessages(config: NotificationsConfig, view: RunView, redacto
 }
 
 /** `targets` filters that name a target the config does not have (a typo must not silence a notifier). */
-export function unknownFilterTargets(config: NotificationsConfig, names: readonly string[]): { path: (string | number)[]; name: string }[] {
+export function unknownFilterTargets(
+  config: NotificationsConfig,
+  names: readonly string[],
+): { path: (string | number)[]; name: string }[] {
   const found: { path: (string | number)[]; name: string }[] = [];
   for (const kind of NOTIFIER_KINDS) {
     entriesOf(config, kind).forEach((entry, index) => {

@@ -83,8 +83,19 @@ export function startView(base: Pick<RunView, 'hostname' | 'tool'>, targets: rea
 /** A made-up successful run of the configured targets for `notify --test`. */
 export function testView(base: Pick<RunView, 'hostname' | 'tool'>, targets: readonly TargetRef[], at: Date): RunView {
   const stamp = at.toISOString();
-  const done = targets.map((t): TargetView => ({ ...pending(t, stamp), status: 'success', finished_at: stamp, duration_seconds: 0 }));
-  const view = { ...startView(base, targets, at), event: 'backup_success' as const, finished_at: stamp, duration_seconds: 0, targets: done };
+  const done = targets.map((t): TargetView => ({
+    ...pending(t, stamp),
+    status: 'success',
+    finished_at: stamp,
+    duration_seconds: 0,
+  }));
+  const view = {
+    ...startView(base, targets, at),
+    event: 'backup_success' as const,
+    finished_at: stamp,
+    duration_seconds: 0,
+    targets: done,
+  };
   return { ...outcome(view), test: true };
 }
 

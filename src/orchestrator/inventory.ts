@@ -52,13 +52,27 @@ async function inventoryOf(run: RunContext, target: TargetConfig, now: Date): Pr
     if (module.storage === 'archive') {
       const catalog = await readCatalog(join(run.config.backup_dir, target.name), target.name);
       for (const b of catalog.complete) {
-        result.backups.push({ name: b.name, time: b.time.toISOString(), age_seconds: age(b.time, now), size_bytes: b.size_bytes, state: 'complete', location: 'local' });
+        result.backups.push({
+          name: b.name,
+          time: b.time.toISOString(),
+          age_seconds: age(b.time, now),
+          size_bytes: b.size_bytes,
+          state: 'complete',
+          location: 'local',
+        });
       }
       result.not_backups = catalog.incomplete.map((b) => ({ name: b.name, reason: b.reason }));
     }
     if (module.listRemote) {
       for (const b of await module.listRemote(planContext(run, target), target)) {
-        result.backups.push({ name: b.name, time: b.time.toISOString(), age_seconds: age(b.time, now), size_bytes: b.size_bytes, state: b.state, location: 'remote' });
+        result.backups.push({
+          name: b.name,
+          time: b.time.toISOString(),
+          age_seconds: age(b.time, now),
+          size_bytes: b.size_bytes,
+          state: b.state,
+          location: 'remote',
+        });
       }
     }
   } catch (error) {
@@ -89,7 +103,11 @@ export interface TargetStatus {
 }
 
 /** Freshness of each target: `maxAgeMs` (the flag) wins over the target's `max_age`; none or an error is not ok. */
-export function freshness(targets: readonly TargetConfig[], listed: readonly TargetInventory[], maxAgeMs: number | undefined): TargetStatus[] {
+export function freshness(
+  targets: readonly TargetConfig[],
+  listed: readonly TargetInventory[],
+  maxAgeMs: number | undefined,
+): TargetStatus[] {
   return listed.map((inv) => {
     const config = targets.find((t) => t.name === inv.name);
     const limit = maxAgeMs ?? config?.max_age;
@@ -98,6 +116,13 @@ export function freshness(targets: readonly TargetConfig[], listed: readonly Tar
     if (inv.error !== null) status = 'error';
     else if (newest === null) status = 'missing';
     else if (limit !== undefined && newest.age_seconds * 1000 > limit) status = 'stale';
-    return { name: inv.name, type: inv.type, newest, max_age_seconds: limit === undefined ? null : limit / 1000, status, error: inv.error };
+    return {
+      name: inv.name,
+      type: inv.type,
+      newest,
+      max_age_seconds: limit === undefined ? null : limit / 1000,
+      status,
+      error: inv.error,
+    };
   });
 }

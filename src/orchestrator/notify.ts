@@ -41,7 +41,10 @@ export function notificationForecast(
 ): NotificationPreview[] {
   const config = ctx.config.notifications;
   const now = ctx.now();
-  return [...preview(config, startView(base(ctx), plans, now), ctx.redactor), ...preview(config, forecastView(base(ctx), plans, now), ctx.redactor)];
+  return [
+    ...preview(config, startView(base(ctx), plans, now), ctx.redactor),
+    ...preview(config, forecastView(base(ctx), plans, now), ctx.redactor),
+  ];
 }
 
 /** `notify --test`: one test message through every entry, whatever its events; one record each. */

@@ -52,7 +52,11 @@ export interface PruneRequest {
 }
 
 /** Prunes (or plans pruning of) each selected target; failures are values, never exceptions. */
-export async function pruneTargets(run: RunContext, selected: readonly TargetConfig[], request: PruneRequest): Promise<TargetPrune[]> {
+export async function pruneTargets(
+  run: RunContext,
+  selected: readonly TargetConfig[],
+  request: PruneRequest,
+): Promise<TargetPrune[]> {
   const results: TargetPrune[] = [];
   for (const target of selected) {
     if (targetModule(target).storage !== 'archive') {
@@ -92,7 +96,8 @@ export function retentionPhases(run: RunContext): RunPhases {
           logger,
         });
         result.deleted.push(...outcome.deleted);
-        if (outcome.deleted.length > 0) logger.info({ deleted: outcome.deleted.length, kept: outcome.decision.keep.length }, 'retention pruned');
+        if (outcome.deleted.length > 0)
+          logger.info({ deleted: outcome.deleted.length, kept: outcome.decision.keep.length }, 'retention pruned');
       } catch (error) {
         if (error instanceof RetentionError) result.deleted.push(...error.deleted);
         const message = run.redactor.redact(errorMessage(error));

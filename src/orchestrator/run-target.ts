@@ -92,7 +92,15 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
     };
     const outcome = await module.backup(ctx, target);
     if (module.storage === 'archive') {
-      await checkSizeDrop({ targetDir, target: target.name, minRatio: target.min_size_ratio, artifact: outcome.artifact, size_bytes: outcome.size_bytes, warn: (code, message) => ctx.warn(code, message), logger });
+      await checkSizeDrop({
+        targetDir,
+        target: target.name,
+        minRatio: target.min_size_ratio,
+        artifact: outcome.artifact,
+        size_bytes: outcome.size_bytes,
+        warn: (code, message) => ctx.warn(code, message),
+        logger,
+      });
     }
     const finished = run.now();
     logger.info(
@@ -115,7 +123,11 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
     const finished = run.now();
     const reason: unknown = signal.aborted ? signal.reason : error;
     const message = run.redactor.redact(
-      reason instanceof TargetTimeoutError ? reason.message : run.signal.aborted ? `interrupted (${errorMessage(run.signal.reason)})` : errorMessage(error),
+      reason instanceof TargetTimeoutError
+        ? reason.message
+        : run.signal.aborted
+          ? `interrupted (${errorMessage(run.signal.reason)})`
+          : errorMessage(error),
     );
     logger.error({ error: message }, 'backup failed');
     return {

@@ -111,7 +111,10 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
       const dead = lock.tookOverFrom;
       run.logger.warn({ pid: dead.pid, since: dead.started_at }, 'took over the lock of a run that died');
     }
-    const removed = await removeStaleFiles(run.config.backup_dir, run.config.targets.map((t) => t.name));
+    const removed = await removeStaleFiles(
+      run.config.backup_dir,
+      run.config.targets.map((t) => t.name),
+    );
     if (removed.length > 0) run.logger.warn({ removed }, 'removed files a dead run left behind');
 
     await phases.started?.(selected);
@@ -124,6 +127,8 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
     await phases.finished?.(report);
     return report;
   } finally {
-    await lock.release().catch((error: unknown) => run.logger.error({ error: errorMessage(error) }, 'could not release the lock'));
+    await lock
+      .release()
+      .catch((error: unknown) => run.logger.error({ error: errorMessage(error) }, 'could not release the lock'));
   }
 }

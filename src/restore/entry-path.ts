@@ -29,7 +29,10 @@ export function normalizeSelection(path: string): string {
   if (path.includes('\0') || path.split('/').includes('..')) {
     throw new Error(`--path ${JSON.stringify(path)}: must not hold ".." components`);
   }
-  return path.split('/').filter((part) => part !== '' && part !== '.').join('/');
+  return path
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
 }
 
 /** True when `rel` is one of the selected paths or lies under one (no selection selects everything). */

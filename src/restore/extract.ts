@@ -155,9 +155,7 @@ function entrySink(
     },
     final(callback) {
       parser.end();
-      ended
-        .then(() => chain)
-        .then(() => callback(failure ?? null), callback);
+      ended.then(() => chain).then(() => callback(failure ?? null), callback);
     },
   });
   return sink;
@@ -165,12 +163,27 @@ function entrySink(
 
 /** Extracts (or lists, in a dry run) an archive; throws RestoreRefusedError, RestoreLimitError or an I/O error. */
 export async function extractArchive(options: ExtractOptions): Promise<ExtractResult> {
-  const result: ExtractResult = { sha256: '', compressed: 0, inflated: 0, entries: 0, bytes: 0, skipped: [], dirs: [], metaFiles: [] };
+  const result: ExtractResult = {
+    sha256: '',
+    compressed: 0,
+    inflated: 0,
+    entries: 0,
+    bytes: 0,
+    skipped: [],
+    dirs: [],
+    metaFiles: [],
+  };
   const plan = new RestorePlan(options.selection);
   const state: { current?: string } = {};
   const hasher = new HashCounter();
-  const progress = (): void => options.onProgress?.({ compressed: hasher.bytes, inflated: guard.inflated, entries: result.entries });
-  const guard: LimitGuard = new LimitGuard(options.limits, () => hasher.bytes, () => state.current, progress);
+  const progress = (): void =>
+    options.onProgress?.({ compressed: hasher.bytes, inflated: guard.inflated, entries: result.entries });
+  const guard: LimitGuard = new LimitGuard(
+    options.limits,
+    () => hasher.bytes,
+    () => state.current,
+    progress,
+  );
   await pipeline(
     createReadStream(options.archive),
     hasher,

@@ -54,7 +54,10 @@ export async function mergeStaging(staging: string, dir: string): Promise<void> 
   const found: string[] = [];
   await conflicts(staging, dir, '', found);
   if (found.length > 0) {
-    const list = found.slice(0, 5).map((rel) => JSON.stringify(rel)).join(', ');
+    const list = found
+      .slice(0, 5)
+      .map((rel) => JSON.stringify(rel))
+      .join(', ');
     throw new RestoreConflictError(`the archive holds files where ${dir} has folders: ${list}${found.length > 5 ? ', …' : ''}`);
   }
   await moveInto(staging, dir);

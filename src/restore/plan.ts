@@ -53,7 +53,8 @@ export class RestorePlan {
     if (entry.type === 'Link') return this.hardLink(entry, rel);
     if (entry.type === 'SymbolicLink') {
       const target = entry.linkpath ?? '';
-      if (target === '' || target.includes('\0')) throw new RestoreRefusedError(entry.name, 'a symbolic link without a valid target');
+      if (target === '' || target.includes('\0'))
+        throw new RestoreRefusedError(entry.name, 'a symbolic link without a valid target');
       return this.place(entry.name, rel, 'symlink', (placed) => ({ kind: 'symlink', target, ...placed }));
     }
     if (DIR_TYPES.has(entry.type)) return this.place(entry.name, rel, 'dir', (placed) => ({ kind: 'dir', ...placed }));

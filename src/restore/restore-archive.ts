@@ -60,7 +60,9 @@ async function checkDestination(to: string, force: boolean): Promise<{ path: str
   const names = await readdir(path);
   if (names.length > 0 && !force) {
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
-    throw new RestoreError(`--to ${to} is not empty (it holds ${shown}); restore into an empty or new folder, or pass --force to merge into it`);
+    throw new RestoreError(
+      `--to ${to} is not empty (it holds ${shown}); restore into an empty or new folder, or pass --force to merge into it`,
+    );
   }
   return { path, exists: true };
 }
@@ -126,7 +128,9 @@ async function extractIntoPlace(options: ExtractOptions, sha256: string, check: 
 function checkSelection(selection: readonly string[], matched: ReadonlySet<string>): void {
   const missing = selection.filter((p) => !matched.has(p));
   if (missing.length > 0) {
-    throw new RestoreError(`--path ${missing.map((p) => `/${p}`).join(', ')}: no entry of the archive lies there; nothing was restored`);
+    throw new RestoreError(
+      `--path ${missing.map((p) => `/${p}`).join(', ')}: no entry of the archive lies there; nothing was restored`,
+    );
   }
 }
 
@@ -134,7 +138,9 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
   if (!archive.endsWith('.tar.gz')) {
-    throw new UsageError(`${options.archive}: --to DIR restores tar archives (*.tar.gz); a SQL dump is restored with --target NAME`);
+    throw new UsageError(
+      `${options.archive}: --to DIR restores tar archives (*.tar.gz); a SQL dump is restored with --target NAME`,
+    );
   }
   let selection: string[];
   try {
@@ -151,7 +157,8 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
   if (manifest) {
     const problem = limitProblem(limits, manifest.uncompressed_bytes, manifest.size_bytes);
     const size = formatBytes(manifest.uncompressed_bytes);
-    if (problem) throw new RestoreLimitError(`archive refused before reading it: its manifest says it holds ${size}, and ${problem}`);
+    if (problem)
+      throw new RestoreLimitError(`archive refused before reading it: its manifest says it holds ${size}, and ${problem}`);
   }
   const sha256 = await verifyWithinLimits(archive, limits, options);
   const verifiedManifest = manifest ?? (await readManifestOf(archive));
@@ -166,7 +173,10 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     dryRun: options.dryRun,
     sameOwner: process.getuid?.() === 0,
     signal: options.signal,
-    onProgress: (p) => options.progress.update(describeProgress(options.dryRun ? 'reading' : 'restoring', p.compressed, verifiedManifest.size_bytes, p.entries)),
+    onProgress: (p) =>
+      options.progress.update(
+        describeProgress(options.dryRun ? 'reading' : 'restoring', p.compressed, verifiedManifest.size_bytes, p.entries),
+      ),
     onAction: (action, size) => {
       for (const p of selection) if (!matched.has(p) && isSelected(action.rel, [p])) matched.add(p);
       options.onAction?.(action, size);

@@ -96,7 +96,13 @@ export function describeReasons(reasons: readonly KeepReason[]): string {
 
 /** A duration in the largest unit that writes it exactly, as the config does: `30d`, `36h`, `90s`. */
 function exactDuration(ms: number): string {
-  const units: [string, number][] = [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: [string, number][] = [
+    ['w', 604_800_000],
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   for (const [unit, size] of units) if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }

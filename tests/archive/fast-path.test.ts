@@ -4,7 +4,19 @@
 // verify fails a flipped byte, a truncation, and a corruption whose sidecar and manifest were rewritten to match.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -75,7 +87,9 @@ function describeTree(dir: string, rel = ''): Record<string, string> {
       out[path] = `dir ${mode}`;
       Object.assign(out, describeTree(dir, path));
     } else {
-      const hash = createHash('sha256').update(readFileSync(join(dir, path))).digest('hex');
+      const hash = createHash('sha256')
+        .update(readFileSync(join(dir, path)))
+        .digest('hex');
       out[path] = `file ${mode} ${Math.floor(stat.mtimeMs / 1000)} ${stat.size} ${hash}`;
     }
   }
@@ -88,7 +102,11 @@ async function backup(root: string): Promise<{ info: ArchiveInfo; out: string; w
   const warnings: string[] = [];
   const stats = { entries: 0 };
   const source = Readable.from(
-    packPaths([join(root, 'src')], { exclude: makeExcluder([]), warn: (code, message) => warnings.push(`${code}: ${message}`) }, stats),
+    packPaths(
+      [join(root, 'src')],
+      { exclude: makeExcluder([]), warn: (code, message) => warnings.push(`${code}: ${message}`) },
+      stats,
+    ),
     { objectMode: false, highWaterMark: MIB },
   );
   const info = await writer(out).write({ ext: 'tar.gz', source, describe: {}, finish: () => ({ entries: stats.entries }) });

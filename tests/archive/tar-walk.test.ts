@@ -48,7 +48,11 @@ describe('TarWalker', () => {
   it('fails a stream cut inside an entry, between entries, or before the second zero block', () => {
     if (!hasTar()) return;
     const tar = execFileSync('tar', ['-cf', '-', '--format=posix', '-C', awkwardTree(), 'src']);
-    const end = tar.length - Buffer.from(tar).reverse().findIndex((b) => b !== 0); // after the last non-zero byte
+    const end =
+      tar.length -
+      Buffer.from(tar)
+        .reverse()
+        .findIndex((b) => b !== 0); // after the last non-zero byte
     const afterData = Math.ceil(end / 512) * 512;
     expect(() => walk(tar.subarray(0, 2048 + 100))).toThrow(/unexpected end/);
     expect(() => walk(tar.subarray(0, afterData))).toThrow(/no end-of-archive marker/);

@@ -9,10 +9,18 @@ import type { RemoteBackup } from '../../src/targets/types.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
-const snap = (name: string, id: string): RemoteBackup => ({ name, id, time: managedTime('web', name)!, size_bytes: null, state: 'available' });
+const snap = (name: string, id: string): RemoteBackup => ({
+  name,
+  id,
+  time: managedTime('web', name)!,
+  size_bytes: null,
+  state: 'available',
+});
 
 describe('cloud retention', () => {
-  const list = ['web-20200101T000000Z', 'web-20200103T000000Z', 'web-20200102T000000Z', 'web-20200104T000000Z'].map((n, i) => snap(n, String(i + 1)));
+  const list = ['web-20200101T000000Z', 'web-20200103T000000Z', 'web-20200102T000000Z', 'web-20200104T000000Z'].map((n, i) =>
+    snap(n, String(i + 1)),
+  );
 
   it('keeps the newest keep_last by the stamp in the name, never the protected new one', () => {
     const { keep, expire } = chooseExpired(list, 2, '2');
@@ -30,7 +38,14 @@ describe('cloud retention', () => {
 
   it('recognises only <target>-<valid stamp> as ours', () => {
     expect(managedTime('web', 'web-20200101T000000Z')?.toISOString()).toBe('2020-01-01T00:00:00.000Z');
-    for (const name of ['web-20200101T000000Z-manual', 'web-1-20200101T000000Z', 'web-20201341T000000Z', 'webx-20200101T000000Z', 'before-upgrade', '']) {
+    for (const name of [
+      'web-20200101T000000Z-manual',
+      'web-1-20200101T000000Z',
+      'web-20201341T000000Z',
+      'webx-20200101T000000Z',
+      'before-upgrade',
+      '',
+    ]) {
       expect(managedTime('web', name), name).toBeUndefined();
     }
     expect(managedTime('web-1', 'web-1-20200101T000000Z')).toBeDefined();
@@ -79,7 +94,9 @@ describe('cloud target config', () => {
       '    retention: { keep_last: 0 }',
     ]);
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toMatch(/targets\[0\]\.retention\.keep_daily: cloud snapshot targets support only retention\.keep_last/);
+    expect(result.stderr).toMatch(
+      /targets\[0\]\.retention\.keep_daily: cloud snapshot targets support only retention\.keep_last/,
+    );
     expect(result.stderr).toMatch(/:13:\d+: targets\[1\]\.retention\.keep_last: must be at least 1/);
   });
 

@@ -18,7 +18,12 @@ import { specAvailable, specPath, startPrism, startRecorder, type PrismProxy, ty
 const TOKEN = 'dop_v1_0123456789abcdefSECRETtoken';
 const DROPLET = 4242;
 const MANAGED = /^web-1-\d{8}T\d{6}Z$/;
-const DO_PATHS = ['/v2/droplets/{droplet_id}/actions', '/v2/actions/{action_id}', '/v2/droplets/{droplet_id}/snapshots', '/v2/snapshots/{snapshot_id}'];
+const DO_PATHS = [
+  '/v2/droplets/{droplet_id}/actions',
+  '/v2/actions/{action_id}',
+  '/v2/droplets/{droplet_id}/snapshots',
+  '/v2/snapshots/{snapshot_id}',
+];
 const run = specAvailable('digitalocean target tests (Prism validation)', 'digitalocean-public.v2.json');
 
 describe.skipIf(!run)('digitalocean target, every request validated against the official spec', () => {
@@ -99,7 +104,10 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
       const next = await runCloud(file, dir, TOKEN);
       expect(next.exitCode, next.stderr).toBe(0);
       made.push(next.target!.artifact!);
-      const ours = fake.snapshots.filter((s) => s.type === 'snapshot' && MANAGED.test(s.name)).map((s) => s.name).sort();
+      const ours = fake.snapshots
+        .filter((s) => s.type === 'snapshot' && MANAGED.test(s.name))
+        .map((s) => s.name)
+        .sort();
       expect(ours).toEqual(made.slice(-2).sort());
       expect(next.target?.details.total_snapshots).toBe(2);
     }
@@ -117,7 +125,16 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     const dir = tmpDir();
     fake.seed(DROPLET, 'web-1-20200101T000000Z', '2020-01-01T00:00:00Z');
     const busy = { status: 503, body: { id: 'service_unavailable', message: `backend busy (token ${TOKEN})` } };
-    fake.server.fail({ method: 'POST', path: /actions$/, times: 1, reply: { status: 429, headers: { 'retry-after': '1' }, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' } } });
+    fake.server.fail({
+      method: 'POST',
+      path: /actions$/,
+      times: 1,
+      reply: {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+      },
+    });
     fake.server.fail({ method: 'GET', path: /snapshots$/, times: 2, reply: busy });
     fake.server.fail({ method: 'GET', path: /^\/v2\/actions\//, times: 1, reply: busy });
     const file = config(dir, ['retention: { keep_last: 1 }']);
@@ -146,7 +163,16 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
   it('never waits past wait_timeout, even when the API asks for a long pause', async () => {
     const dir = tmpDir();
     fake.outcome = 'never';
-    fake.server.fail({ method: 'GET', path: /^\/v2\/actions\//, times: 100, reply: { status: 429, headers: { 'retry-after': '30' }, body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' } } });
+    fake.server.fail({
+      method: 'GET',
+      path: /^\/v2\/actions\//,
+      times: 100,
+      reply: {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: { id: 'too_many_requests', message: 'API Rate limit exceeded.' },
+      },
+    });
     const result = await runCloud(config(dir, ['wait_timeout: 1500ms']), dir, TOKEN);
     expect(result.exitCode).toBe(1);
     expect(result.target?.error).toMatch(/not finished within wait_timeout 1\.5s/);
@@ -163,7 +189,9 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(fake.server.received.map((r) => r.method)).toEqual(['GET']);
     expect(fake.names(DROPLET)).toEqual(before);
-    expect(result.stdout).toMatch(/would send POST http:\/\/127\.0\.0\.1:\d+\/v2\/droplets\/4242\/actions \{"type":"snapshot","name":"web-1-\d{8}T\d{6}Z"\}/);
+    expect(result.stdout).toMatch(
+      /would send POST http:\/\/127\.0\.0\.1:\d+\/v2\/droplets\/4242\/actions \{"type":"snapshot","name":"web-1-\d{8}T\d{6}Z"\}/,
+    );
     expect(result.stdout).toMatch(/would delete web-1-20200102T000000Z \(id \d+\), web-1-20200101T000000Z \(id \d+\)/);
     expect(result.stdout).toContain('4 other snapshots');
   });
@@ -176,8 +204,24 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     fake.publicBase = 'http://127.0.0.1:9';
     const redactor = new Redactor();
     const log = await createLogger({ level: 'silent', json: true, redactor });
-    const config = DigitaloceanTarget.parse({ name: 'web-1', type: 'digitalocean', droplet_id: DROPLET, token: TOKEN, api_url: recorder.url });
-    const ctx = { target: 'web-1', hostname: 'h', backupDir: '/nonexistent', targetDir: '/nonexistent', logger: log.logger, signal: new AbortController().signal, now: () => new Date(), redactor, env: {} };
+    const config = DigitaloceanTarget.parse({
+      name: 'web-1',
+      type: 'digitalocean',
+      droplet_id: DROPLET,
+      token: TOKEN,
+      api_url: recorder.url,
+    });
+    const ctx = {
+      target: 'web-1',
+      hostname: 'h',
+      backupDir: '/nonexistent',
+      targetDir: '/nonexistent',
+      logger: log.logger,
+      signal: new AbortController().signal,
+      now: () => new Date(),
+      redactor,
+      env: {},
+    };
     const remote = await digitaloceanTarget.listRemote!(ctx, config);
     expect(remote.map((r) => r.name)).toEqual(['web-1-20200103T000000Z', 'web-1-20200102T000000Z', 'web-1-20200101T000000Z']);
     expect(remote[0]).toMatchObject({ state: 'available', size_bytes: Math.round(1.25 * 1024 ** 3) });
@@ -187,7 +231,12 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
 
   it('a request the spec rejects is caught by Prism and never reaches the fake', async () => {
     const bad = sendJson(
-      { method: 'POST', url: `${recorder.url}/v2/droplets/not-a-number/actions`, headers: { authorization: `Bearer ${TOKEN}` }, json: { type: 'snapshot', name: 'x' } },
+      {
+        method: 'POST',
+        url: `${recorder.url}/v2/droplets/not-a-number/actions`,
+        headers: { authorization: `Bearer ${TOKEN}` },
+        json: { type: 'snapshot', name: 'x' },
+      },
       { timeoutMs: 10_000, retries: 0, redact: (t) => t.replaceAll(TOKEN, '***') },
       [201],
     );

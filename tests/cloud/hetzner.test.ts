@@ -29,7 +29,10 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
 
   beforeAll(async () => {
     await fake.server.start();
-    prism = await startPrism(writeSpecSubset(specPath('hetzner-cloud.v1.json'), HC_PATHS, specDir, 'hetzner.json'), fake.server.url);
+    prism = await startPrism(
+      writeSpecSubset(specPath('hetzner-cloud.v1.json'), HC_PATHS, specDir, 'hetzner.json'),
+      fake.server.url,
+    );
     recorder = await startRecorder(prism.url);
     fake.publicBase = recorder.url;
   });
@@ -66,12 +69,16 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
   function seedOthers(): string[] {
     fake.seed(SERVER, 'before-upgrade', '2019-05-01T10:00:00Z');
     fake.seed(SERVER, 'web-2-20190101T000000Z', '2019-01-01T00:00:00Z');
-    fake.seed(SERVER, 'web-3-20190101T000000Z', '2019-01-01T00:00:00Z', { 'managed-by': 'snapshotter', 'snapshotter-target': 'web-3' });
+    fake.seed(SERVER, 'web-3-20190101T000000Z', '2019-01-01T00:00:00Z', {
+      'managed-by': 'snapshotter',
+      'snapshotter-target': 'web-3',
+    });
     fake.seed(SERVER, 'nightly', '2019-01-01T00:00:00Z', { 'managed-by': 'other-tool', 'snapshotter-target': 'web-2' });
     return fake.descriptions();
   }
 
-  const ours = () => fake.images.filter((i) => i.labels['managed-by'] === 'snapshotter' && i.labels['snapshotter-target'] === 'web-2');
+  const ours = () =>
+    fake.images.filter((i) => i.labels['managed-by'] === 'snapshotter' && i.labels['snapshotter-target'] === 'web-2');
 
   it('keeps exactly keep_last of its labelled images over many runs and never touches the others', async () => {
     const dir = tmpDir();
@@ -86,7 +93,13 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
     expect(first.target?.deleted).toEqual(['web-2-20200102T000000Z', 'web-2-20200101T000000Z']);
     const created = fake.images.find((i) => i.description === first.target?.artifact)!;
     expect(created.labels).toEqual(OURS);
-    expect(first.target?.details).toMatchObject({ provider: 'hetzner', server_id: SERVER, snapshot_id: String(created.id), snapshot_name: created.description, total_snapshots: 2 });
+    expect(first.target?.details).toMatchObject({
+      provider: 'hetzner',
+      server_id: SERVER,
+      snapshot_id: String(created.id),
+      snapshot_name: created.description,
+      total_snapshots: 2,
+    });
     expect(first.target?.size_bytes).toBe(Math.round(2.5 * 1024 ** 3));
     const lists = fake.server.received.filter((r) => r.path === '/v1/images');
     expect(lists.map((r) => r.query.get('label_selector'))).toContain('managed-by=snapshotter,snapshotter-target=web-2');
@@ -97,7 +110,11 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
       const next = await runCloud(file, dir, TOKEN, ['--json'], env);
       expect(next.exitCode, next.stderr).toBe(0);
       made.push(next.target!.artifact!);
-      expect(ours().map((i) => i.description).sort()).toEqual(made.slice(-2).sort());
+      expect(
+        ours()
+          .map((i) => i.description)
+          .sort(),
+      ).toEqual(made.slice(-2).sort());
     }
     for (const name of others) expect(fake.descriptions()).toContain(name);
   });
@@ -123,9 +140,26 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
   it('rides out 429 (Retry-After), 503 and a busy server (423 locked) without failing', async () => {
     const dir = tmpDir();
     fake.seed(SERVER, 'web-2-20200101T000000Z', '2020-01-01T00:00:00Z', OURS);
-    const unavailable = { status: 503, body: { error: { code: 'unavailable', message: `try later (token ${TOKEN})`, details: null } } };
-    fake.server.fail({ method: 'POST', path: /create_image$/, times: 1, reply: { status: 423, body: { error: { code: 'locked', message: 'server is locked', details: null } } } });
-    fake.server.fail({ method: 'POST', path: /create_image$/, times: 1, reply: { status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'rate_limit_exceeded', message: 'limit reached', details: null } } } });
+    const unavailable = {
+      status: 503,
+      body: { error: { code: 'unavailable', message: `try later (token ${TOKEN})`, details: null } },
+    };
+    fake.server.fail({
+      method: 'POST',
+      path: /create_image$/,
+      times: 1,
+      reply: { status: 423, body: { error: { code: 'locked', message: 'server is locked', details: null } } },
+    });
+    fake.server.fail({
+      method: 'POST',
+      path: /create_image$/,
+      times: 1,
+      reply: {
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        body: { error: { code: 'rate_limit_exceeded', message: 'limit reached', details: null } },
+      },
+    });
     fake.server.fail({ method: 'GET', path: /^\/v1\/actions\//, times: 1, reply: unavailable });
     fake.server.fail({ method: 'GET', path: /^\/v1\/images$/, times: 2, reply: unavailable });
     const result = await runCloud(config(dir, ['retention: { keep_last: 1 }']), dir, TOKEN, ['--json'], env);
@@ -178,8 +212,24 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
     fake.maxPerPage = 2;
     const redactor = new Redactor();
     const log = await createLogger({ level: 'silent', json: true, redactor });
-    const config = HetznerTarget.parse({ name: 'web-2', type: 'hetzner', server_id: SERVER, token: TOKEN, api_url: `${recorder.url}/v1` });
-    const ctx = { target: 'web-2', hostname: 'h', backupDir: '/nonexistent', targetDir: '/nonexistent', logger: log.logger, signal: new AbortController().signal, now: () => new Date(), redactor, env: {} };
+    const config = HetznerTarget.parse({
+      name: 'web-2',
+      type: 'hetzner',
+      server_id: SERVER,
+      token: TOKEN,
+      api_url: `${recorder.url}/v1`,
+    });
+    const ctx = {
+      target: 'web-2',
+      hostname: 'h',
+      backupDir: '/nonexistent',
+      targetDir: '/nonexistent',
+      logger: log.logger,
+      signal: new AbortController().signal,
+      now: () => new Date(),
+      redactor,
+      env: {},
+    };
     const remote = await hetznerTarget.listRemote!(ctx, config);
     expect(remote.map((r) => r.name)).toEqual(['web-2-20200103T000000Z', 'web-2-20200102T000000Z', 'web-2-20200101T000000Z']);
     expect(remote[0]).toMatchObject({ state: 'available', size_bytes: Math.round(2.5 * 1024 ** 3) });
@@ -187,7 +237,12 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
 
   it('a request the spec rejects is caught by Prism and never reaches the fake', async () => {
     const bad = sendJson(
-      { method: 'POST', url: `${recorder.url}/v1/servers/${SERVER}/actions/create_image`, headers: { authorization: `Bearer ${TOKEN}` }, json: { type: 'snapshots', description: 'x' } },
+      {
+        method: 'POST',
+        url: `${recorder.url}/v1/servers/${SERVER}/actions/create_image`,
+        headers: { authorization: `Bearer ${TOKEN}` },
+        json: { type: 'snapshots', description: 'x' },
+      },
       { timeoutMs: 10_000, retries: 0, redact: (t) => t },
       [201],
     );

@@ -100,7 +100,10 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
     const before = listing();
     // A live run holds the lock: prune refuses (exit 3) and deletes nothing; the dry run needs no lock.
     const lockFile = join(root, 'backups', '.snapshotter.lock');
-    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: 'test' }));
+    writeFileSync(
+      lockFile,
+      JSON.stringify({ pid: process.pid, host: hostname(), started_at: new Date().toISOString(), nonce: 'test' }),
+    );
     const locked = await at('2021-01-02T00:00:00Z', ['prune', '-c', file]);
     expect(locked.exitCode, locked.stderr).toBe(3);
     expect(locked.stderr).toContain('another run holds the lock');
@@ -115,7 +118,10 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
 
     const prune = await at('2021-01-02T00:00:00Z', ['prune', '-c', file, '--json']);
     expect(prune.exitCode, prune.stderr).toBe(0);
-    expect((JSON.parse(prune.stdout) as { targets: { deleted: string[] }[] }).targets[0]!.deleted).toEqual([made.dec27, made.nov15]);
+    expect((JSON.parse(prune.stdout) as { targets: { deleted: string[] }[] }).targets[0]!.deleted).toEqual([
+      made.dec27,
+      made.nov15,
+    ]);
     expect(listing()).toEqual([...backupsOf([made.dec31!, made.jan01b!]), ...FOREIGN].sort());
     expect(existsSync(join(root, 'backups', '.snapshotter.lock'))).toBe(false);
   });
@@ -144,13 +150,19 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
     expect((await runCli(['status', '-c', file, '--max-age', '26h'])).exitCode).toBe(1);
     const fresh = await runCli(['status', '-c', file, '--max-age', '100000d', '--json']);
     expect(fresh.exitCode, fresh.stderr).toBe(0);
-    expect(JSON.parse(fresh.stdout)).toMatchObject({ ok: true, targets: [{ name: 'files', status: 'ok', newest: { name: made.jan01b } }] });
+    expect(JSON.parse(fresh.stdout)).toMatchObject({
+      ok: true,
+      targets: [{ name: 'files', status: 'ok', newest: { name: made.jan01b } }],
+    });
     // max_age from the config when no flag is given.
     const stale = await runCli(['status', '-c', config('maxage.yaml', '{}', '    max_age: 26h\n')]);
     expect(stale.exitCode).toBe(1);
     expect(stale.stdout).toMatch(/^STALE\s+files\s+/);
     // A target without any complete backup is not fresh either.
-    writeFileSync(join(root, 'empty.yaml'), `backup_dir: ./nothing-here\ntargets:\n  - name: files\n    type: filesystem\n    paths: [./src]\n`);
+    writeFileSync(
+      join(root, 'empty.yaml'),
+      `backup_dir: ./nothing-here\ntargets:\n  - name: files\n    type: filesystem\n    paths: [./src]\n`,
+    );
     const missing = await runCli(['status', '-c', join(root, 'empty.yaml'), '--json']);
     expect(missing.exitCode).toBe(1);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, targets: [{ status: 'missing', newest: null }] });

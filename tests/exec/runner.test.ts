@@ -69,7 +69,13 @@ describe('startProcess', () => {
 
   it('keeps only the last 64 KiB of stderr', async () => {
     const child = startProcess(
-      { file: node, args: ['-e', 'const b = "x".repeat(1023) + "\\n"; for (let i = 0; i < 2048; i++) process.stderr.write(b); process.stderr.write("THE END\\n")'] },
+      {
+        file: node,
+        args: [
+          '-e',
+          'const b = "x".repeat(1023) + "\\n"; for (let i = 0; i < 2048; i++) process.stderr.write(b); process.stderr.write("THE END\\n")',
+        ],
+      },
       { signal: new AbortController().signal, redactor: redactor(), env: process.env },
     );
     child.stdout.resume();

@@ -11,7 +11,10 @@ describe('ten runs at once', () => {
     const dir = tmpDir();
     mkdirSync(join(dir, 'src'));
     randomFile(join(dir, 'src', 'blob'), 128);
-    writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`);
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`,
+    );
     const runs = await Promise.all(Array.from({ length: 10 }, () => startCli(['run', '-c', join(dir, 'c.yaml')])));
     const codes = runs.map((r) => r.exitCode).sort();
     expect(codes).toEqual([0, 3, 3, 3, 3, 3, 3, 3, 3, 3]);

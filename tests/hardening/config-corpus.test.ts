@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/bad-configs/', import.meta.url));
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('broken configs exit 78 and name the place', () => {
   it('has a corpus of at least 40 broken configs', () => {

@@ -39,7 +39,11 @@ function mutate(value: Json, path: Path, replacement: unknown): Json {
     else delete (copy as Record<string, unknown>)[head as string];
     return copy;
   }
-  (copy as Record<string | number, unknown>)[head!] = mutate((value as Record<string | number, unknown>)[head!], rest, replacement);
+  (copy as Record<string | number, unknown>)[head!] = mutate(
+    (value as Record<string | number, unknown>)[head!],
+    rest,
+    replacement,
+  );
   return copy;
 }
 

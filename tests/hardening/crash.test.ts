@@ -115,12 +115,26 @@ describe('SIGKILL at random moments of a prune', () => {
       for (let j = 0; j < 30; j++, count++) {
         const now = new Date(start + count * 3_600_000);
         const writer = new ArchiveWriter({
-          dir: folder, target: 'files', type: 'filesystem', hostname: 'h', toolName: 'snapshotter', toolVersion: '0',
-          compressionLevel: 1, verifyAfterWrite: false, now: () => now, redact: (t) => t, signal: new AbortController().signal,
+          dir: folder,
+          target: 'files',
+          type: 'filesystem',
+          hostname: 'h',
+          toolName: 'snapshotter',
+          toolVersion: '0',
+          compressionLevel: 1,
+          verifyAfterWrite: false,
+          now: () => now,
+          redact: (t) => t,
+          signal: new AbortController().signal,
         });
         await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
       }
-      const newest = [count - 1, count - 2].map((k) => new Date(start + k * 3_600_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z'));
+      const newest = [count - 1, count - 2].map((k) =>
+        new Date(start + k * 3_600_000)
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d{3}Z$/, 'Z'),
+      );
       const child = startCli(['prune', '-c', config]);
       await sleep(400 + Math.random() * 1500);
       child.kill('SIGKILL');

@@ -76,7 +76,10 @@ targets:
     mountTmpfs(backups, 'size=1m,ro');
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src', 'a.txt'), 'a\n');
-    writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${backups}\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`);
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${backups}\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`,
+    );
     const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout).targets[0].error).toMatch(/read-only file system/i);
@@ -88,7 +91,10 @@ describe('a backup folder that is a file', () => {
     const dir = tmpDir();
     writeFileSync(join(dir, 'backups'), 'not a folder');
     mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`);
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`,
+    );
     const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout).targets[0].error).toContain(`${dir}/backups exists and is not a folder`);

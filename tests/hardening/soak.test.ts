@@ -24,7 +24,12 @@ describe('200 consecutive runs', () => {
       `backup_dir: ${dir}/backups\ntargets:\n  - name: files\n    type: filesystem\n    paths: [${dir}/src]\n    retention: { keep_last: 3, keep_daily: 4 }\n`,
     );
     const { config, redactor } = loadConfig(file, {});
-    const log = await createLogger({ level: 'silent', json: true, redactor, stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
+    const log = await createLogger({
+      level: 'silent',
+      json: true,
+      redactor,
+      stderr: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
     let clock = Date.parse('2026-01-01T00:00:00Z');
     const run: RunContext = {
       config,
@@ -48,7 +53,14 @@ describe('200 consecutive runs', () => {
     }
     // Hourly backups up to 2026-01-09T08:00Z; keep_last 3 and the newest of each of the last 4 days.
     const names = readdirSync(join(dir, 'backups', 'files')).sort();
-    const stamps = ['20260106T230000Z', '20260107T230000Z', '20260108T230000Z', '20260109T060000Z', '20260109T070000Z', '20260109T080000Z'];
+    const stamps = [
+      '20260106T230000Z',
+      '20260107T230000Z',
+      '20260108T230000Z',
+      '20260109T060000Z',
+      '20260109T070000Z',
+      '20260109T080000Z',
+    ];
     expect(names).toEqual(stamps.flatMap((s) => [`files-${s}.tar.gz`, `files-${s}.tar.gz.json`, `files-${s}.tar.gz.sha256`]));
     expect(readdirSync(join(dir, 'backups')).filter((n) => n.startsWith('.'))).toEqual([]);
 

@@ -1,6 +1,16 @@
 // An awkward source tree (spaces, non-ASCII, long names, deep paths, symlinks, empty files and folders,
 // executable bits, files to exclude) and an entry-by-entry comparison of two trees.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 
 export function makeAwkwardTree(root: string): void {

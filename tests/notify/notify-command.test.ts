@@ -9,7 +9,8 @@ let hook: Receiver;
 beforeAll(async () => {
   hook = await startReceiver((req) => {
     if (req.url.startsWith('/down')) return { status: 500, body: 'down' };
-    if (req.url.startsWith('/tg/')) return { status: 200, body: { ok: true, result: { message_id: 1, date: 1, chat: { id: 1, type: 'channel' } } } };
+    if (req.url.startsWith('/tg/'))
+      return { status: 200, body: { ok: true, result: { message_id: 1, date: 1, chat: { id: 1, type: 'channel' } } } };
     return { status: 200, body: 'OK' };
   });
 });
@@ -30,7 +31,12 @@ describe('notify --test', () => {
     const result = await runCli(['notify', '--test', '-c', f.config]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe(
-      ['ok   webhooks[0] backup_success', 'ok   telegram[0] backup_success', 'ok   healthchecks[0] backup_success', '3 of 3 test messages delivered'].join('\n'),
+      [
+        'ok   webhooks[0] backup_success',
+        'ok   telegram[0] backup_success',
+        'ok   healthchecks[0] backup_success',
+        '3 of 3 test messages delivered',
+      ].join('\n'),
     );
     const paths = hook.requests.map((r) => r.url).sort();
     // healthchecks.io's /log records the ping without changing the check's state.
@@ -73,7 +79,9 @@ describe('run --dry-run', () => {
     const out = result.stdout;
     expect(out).toContain('notify webhooks[0] on backup_partial_failure: POST ***');
     expect(out).toContain('"text": "backup_partial_failure: broken"');
-    expect(out).toMatch(/notify telegram\[0\] on backup_start \(db_main-1\.prod\): POST http:\/\/127\.0\.0\.1:\d+\/tg\/bot\*\*\*\/sendMessage/);
+    expect(out).toMatch(
+      /notify telegram\[0\] on backup_start \(db_main-1\.prod\): POST http:\/\/127\.0\.0\.1:\d+\/tg\/bot\*\*\*\/sendMessage/,
+    );
     expect(out).toContain('notify telegram[0] on backup_critical_failure (broken)');
     expect(out).not.toContain('backup_success (db_main-1.prod)');
     expect(out).toContain('notify healthchecks[0] on backup_partial_failure: POST ***/fail');
@@ -81,7 +89,9 @@ describe('run --dry-run', () => {
     expect(out).not.toContain('tg-secret');
 
     const json = await runCli(['run', '--dry-run', '--json', '-c', f.config]);
-    const parsed = JSON.parse(json.stdout) as { notifications: { notifier: string; event: string; target: string | null; text: string }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      notifications: { notifier: string; event: string; target: string | null; text: string }[];
+    };
     expect(parsed.notifications.map((n) => `${n.notifier} ${n.event} ${n.target ?? ''}`)).toEqual([
       'telegram[0] backup_start db_main-1.prod',
       'telegram[0] backup_start broken',

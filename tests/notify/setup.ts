@@ -29,13 +29,25 @@ export function fixture(outcome: Outcome, notifications: unknown, extra: Record<
   const config = join(dir, 'snapshotter.yaml');
   writeFileSync(
     config,
-    stringify({ backup_dir: join(dir, 'backups'), hostname: 'web-01', log: { level: 'debug', file: join(logDir, 'snapshotter.log') }, targets, notifications, ...extra }),
+    stringify({
+      backup_dir: join(dir, 'backups'),
+      hostname: 'web-01',
+      log: { level: 'debug', file: join(logDir, 'snapshotter.log') },
+      targets,
+      notifications,
+      ...extra,
+    }),
     { mode: 0o600 },
   );
   return {
     dir,
     config,
     logDir,
-    log: () => (existsSync(logDir) ? readdirSync(logDir).map((f) => readFileSync(join(logDir, f), 'utf8')).join('') : ''),
+    log: () =>
+      existsSync(logDir)
+        ? readdirSync(logDir)
+            .map((f) => readFileSync(join(logDir, f), 'utf8'))
+            .join('')
+        : '',
   };
 }

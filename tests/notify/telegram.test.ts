@@ -14,7 +14,10 @@ const run = specAvailable('Telegram Bot API validation', 'telegram-bot-api.json'
 
 const sent = (chat: number) => ({
   status: 200,
-  body: { ok: true, result: { message_id: 7, date: 1767225600, chat: { id: chat, type: 'supergroup', title: 'ops' }, text: 'x' } },
+  body: {
+    ok: true,
+    result: { message_id: 7, date: 1767225600, chat: { id: chat, type: 'supergroup', title: 'ops' }, text: 'x' },
+  },
 });
 
 describe.skipIf(!run)('telegram through the Bot API spec', () => {
@@ -49,7 +52,14 @@ describe.skipIf(!run)('telegram through the Bot API spec', () => {
     fake.queue = [];
   });
 
-  const entry = (over: Record<string, unknown> = {}) => ({ bot_token: TOKEN, chat_id: -1001234567890, api_url: prism.url, timeout: '20s', retries: 2, ...over });
+  const entry = (over: Record<string, unknown> = {}) => ({
+    bot_token: TOKEN,
+    chat_id: -1001234567890,
+    api_url: prism.url,
+    timeout: '20s',
+    retries: 2,
+    ...over,
+  });
   const byChat = (chat: number): Received[] => fake.requests.filter((r) => (r.json as { chat_id: number }).chat_id === chat);
   const textOf = (r: Received): string => (r.json as { text: string }).text;
 
@@ -81,7 +91,9 @@ describe.skipIf(!run)('telegram through the Bot API spec', () => {
     expect(md).toHaveLength(2);
     expect(md[0]).toBe('*db\\_main\\-1\\.prod* success: ');
     // `>` is reserved in MarkdownV2, `<`, `&` and `"` are not; `-` in the temp path is.
-    expect(md[1]).toMatch(/^\*broken\* failure: none of the paths exist: \/tmp\/snapshotter\\-notify\\-\w+\/missing <tag\\> & "quotes"$/);
+    expect(md[1]).toMatch(
+      /^\*broken\* failure: none of the paths exist: \/tmp\/snapshotter\\-notify\\-\w+\/missing <tag\\> & "quotes"$/,
+    );
     expect(byChat(2)[0]!.json).toMatchObject({ parse_mode: 'MarkdownV2' });
 
     const long = textOf(byChat(3)[0]!);
@@ -95,14 +107,23 @@ describe.skipIf(!run)('telegram through the Bot API spec', () => {
   });
 
   it('429 waits parameters.retry_after, then delivers', async () => {
-    fake.queue = [{ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } } }];
+    fake.queue = [
+      {
+        status: 429,
+        body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
+      },
+    ];
     const f = fixture('success', { telegram: [entry()] });
     const result = await runCli(['run', '-c', f.config, '--json']);
     expect(result.exitCode).toBe(0);
     expect(fake.requests).toHaveLength(2);
     const report = JSON.parse(result.stdout) as { notifications: unknown[] };
-    expect(report.notifications).toEqual([{ notifier: 'telegram[0]', event: 'backup_success', target: null, ok: true, error: null }]);
-    expect(f.log()).toMatch(/"delay_ms":1000,"reason":"POST http:\/\/127\.0\.0\.1:\d+\/bot\*\*\*\/sendMessage: HTTP 429 429: Too Many Requests/);
+    expect(report.notifications).toEqual([
+      { notifier: 'telegram[0]', event: 'backup_success', target: null, ok: true, error: null },
+    ]);
+    expect(f.log()).toMatch(
+      /"delay_ms":1000,"reason":"POST http:\/\/127\.0\.0\.1:\d+\/bot\*\*\*\/sendMessage: HTTP 429 429: Too Many Requests/,
+    );
   });
 
   it("a refusal (400 chat not found) is reported with Telegram's words, not retried, token masked, exit code kept", async () => {
@@ -111,7 +132,9 @@ describe.skipIf(!run)('telegram through the Bot API spec', () => {
     const result = await runCli(['run', '-c', f.config]);
     expect(result.exitCode).toBe(1);
     expect(fake.requests).toHaveLength(1);
-    expect(result.stdout).toMatch(/notification not delivered: ops-chat backup_critical_failure: POST http:\/\/127\.0\.0\.1:\d+\/bot\*\*\*\/sendMessage: HTTP 400 400: Bad Request: chat not found/);
+    expect(result.stdout).toMatch(
+      /notification not delivered: ops-chat backup_critical_failure: POST http:\/\/127\.0\.0\.1:\d+\/bot\*\*\*\/sendMessage: HTTP 400 400: Bad Request: chat not found/,
+    );
     const everything = result.stdout + result.stderr + f.log();
     expect(everything).not.toContain(TOKEN);
     expect(everything).not.toContain('AAFtoken-secret_xyz');

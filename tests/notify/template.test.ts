@@ -71,13 +71,31 @@ describe('placeholders', () => {
       provider: 'filesystem',
     });
     const [first, second] = perTarget(fromReport(mixed));
-    expect(placeholderValues(first!)).toMatchObject({ status: 'success', target: 'db_main-1.prod', artifact: 'db_main-1.prod-20260101T000000Z.tar.gz', failed_targets: 'none' });
-    expect(placeholderValues(second!)).toMatchObject({ status: 'failure', event: 'backup_critical_failure', error: `tar failed: ${NASTY}` });
+    expect(placeholderValues(first!)).toMatchObject({
+      status: 'success',
+      target: 'db_main-1.prod',
+      artifact: 'db_main-1.prod-20260101T000000Z.tar.gz',
+      failed_targets: 'none',
+    });
+    expect(placeholderValues(second!)).toMatchObject({
+      status: 'failure',
+      event: 'backup_critical_failure',
+      error: `tar failed: ${NASTY}`,
+    });
   });
 
   it('takes server_name, server_id, provider, snapshot_name and total_snapshots from target details', () => {
     const cloud = report([
-      target('web-1', { type: 'hetzner', details: { server_name: 'web-1.example', server_id: 789, provider: 'hetzner', snapshot_name: 'web-1-20260101T000000Z', total_snapshots: 3 } }),
+      target('web-1', {
+        type: 'hetzner',
+        details: {
+          server_name: 'web-1.example',
+          server_id: 789,
+          provider: 'hetzner',
+          snapshot_name: 'web-1-20260101T000000Z',
+          total_snapshots: 3,
+        },
+      }),
     ]);
     expect(placeholderValues(fromReport(cloud))).toMatchObject({
       server_name: 'web-1.example',
@@ -114,7 +132,10 @@ describe('templates', () => {
   });
 
   it('renders JSON templates: strings filled, keys and other values kept', () => {
-    const out = renderJson({ text: '{hostname}: {status}', n: 5, nested: { list: ['{failed_targets}', true] } }, placeholderValues(fromReport(mixed)));
+    const out = renderJson(
+      { text: '{hostname}: {status}', n: 5, nested: { list: ['{failed_targets}', true] } },
+      placeholderValues(fromReport(mixed)),
+    );
     expect(out).toEqual({ text: 'web-01: partial_failure', n: 5, nested: { list: ['files', true] } });
   });
 

@@ -38,7 +38,12 @@ describe('webhooks on a partly failed run', () => {
           url: `${hook.url}/tpl`,
           method: 'PUT',
           headers: { 'X-Api-Key': 'hdr-secret-123' },
-          payload: { text: '{event} on {hostname}: {summary}. Failed: {failed_targets}', error: '{error}', count: 2, who: ['{target}'] },
+          payload: {
+            text: '{event} on {hostname}: {summary}. Failed: {failed_targets}',
+            error: '{error}',
+            count: 2,
+            who: ['{target}'],
+          },
         },
       ],
     });
@@ -73,7 +78,14 @@ describe('webhooks on a partly failed run', () => {
       error: null,
       deleted: [],
     });
-    expect(broken).toMatchObject({ name: 'broken', status: 'failure', artifact: null, size_bytes: null, sha256: null, deleted: [] });
+    expect(broken).toMatchObject({
+      name: 'broken',
+      status: 'failure',
+      artifact: null,
+      size_bytes: null,
+      sha256: null,
+      deleted: [],
+    });
     expect(broken!.error).toContain(NASTY);
 
     // per: target — backup_start per target, then each target's own outcome event.
@@ -112,7 +124,9 @@ describe('config errors', () => {
     const f = fixture('success', { webhooks: [{ url: hook.url, payload: { ok: '{status}', text: 'run {stauts} done' } }] });
     const result = await runCli(['config', 'check', '-c', f.config]);
     expect(result.exitCode).toBe(78);
-    expect(result.stderr).toMatch(/snapshotter\.yaml:\d+:\d+: notifications\.webhooks\[0\]\.payload\.text: unknown placeholder \{stauts\}/);
+    expect(result.stderr).toMatch(
+      /snapshotter\.yaml:\d+:\d+: notifications\.webhooks\[0\]\.payload\.text: unknown placeholder \{stauts\}/,
+    );
   });
 
   it('a targets filter naming no target', async () => {
@@ -125,13 +139,19 @@ describe('config errors', () => {
 
 describe('delivery', () => {
   it('retries after 500s, waits Retry-After on 429, and records the delivery as sent', async () => {
-    hook.queue = [{ status: 500, body: 'oops' }, { status: 503, body: 'busy' }, { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '1' } }];
+    hook.queue = [
+      { status: 500, body: 'oops' },
+      { status: 503, body: 'busy' },
+      { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '1' } },
+    ];
     const f = fixture('success', { webhooks: [{ url: hook.url, timeout: '5s', retries: 3 }] });
     const result = await runCli(['run', '-c', f.config, '--json']);
     expect(result.exitCode).toBe(0);
     expect(hook.requests).toHaveLength(4);
     const report = JSON.parse(result.stdout) as { notifications: unknown[] };
-    expect(report.notifications).toEqual([{ notifier: 'webhooks[0]', event: 'backup_success', target: null, ok: true, error: null }]);
+    expect(report.notifications).toEqual([
+      { notifier: 'webhooks[0]', event: 'backup_success', target: null, ok: true, error: null },
+    ]);
     const log = f.log();
     expect(log).toContain('notification not delivered yet; retrying');
     expect(log).toMatch(/"attempt":3,"delay_ms":1000/);
@@ -141,32 +161,38 @@ describe('delivery', () => {
     ['success', '/ping/uuid-1'],
     ['partial', '/ping/uuid-1/fail'],
     ['failure', '/ping/uuid-1/fail'],
-  ])('%s: failing webhooks never change the exit code; healthchecks gets /start, then %s with the summary', async (outcome, path) => {
-    hook.fallback = { status: 500, body: 'down' };
-    const closed = await startReceiver();
-    await closed.close();
-    const f = fixture(outcome, {
-      webhooks: [
-        { url: hook.url, timeout: '2s', retries: 1 },
-        { url: closed.url, timeout: '1s', retries: 0 },
-      ],
-      healthchecks: [{ url: `${hc.url}/ping/uuid-1`, events: ALL_EVENTS }],
-    });
-    const result = await runCli(['run', '-c', f.config, '--json']);
-    expect(result.exitCode).toBe(EXIT_FOR[outcome]);
-    const report = JSON.parse(result.stdout) as { notifications: { notifier: string; ok: boolean; error: string | null }[] };
-    const failing = report.notifications.find((n) => n.notifier === 'webhooks[0]')!;
-    expect(failing).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 500/) });
-    expect(report.notifications.find((n) => n.notifier === 'webhooks[1]')).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
-    expect(report.notifications.filter((n) => n.notifier === 'healthchecks[0]').map((n) => n.ok)).toEqual([true, true]);
-    expect(f.log()).toMatch(/notification failed/);
+  ])(
+    '%s: failing webhooks never change the exit code; healthchecks gets /start, then %s with the summary',
+    async (outcome, path) => {
+      hook.fallback = { status: 500, body: 'down' };
+      const closed = await startReceiver();
+      await closed.close();
+      const f = fixture(outcome, {
+        webhooks: [
+          { url: hook.url, timeout: '2s', retries: 1 },
+          { url: closed.url, timeout: '1s', retries: 0 },
+        ],
+        healthchecks: [{ url: `${hc.url}/ping/uuid-1`, events: ALL_EVENTS }],
+      });
+      const result = await runCli(['run', '-c', f.config, '--json']);
+      expect(result.exitCode).toBe(EXIT_FOR[outcome]);
+      const report = JSON.parse(result.stdout) as { notifications: { notifier: string; ok: boolean; error: string | null }[] };
+      const failing = report.notifications.find((n) => n.notifier === 'webhooks[0]')!;
+      expect(failing).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 500/) });
+      expect(report.notifications.find((n) => n.notifier === 'webhooks[1]')).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });
+      expect(report.notifications.filter((n) => n.notifier === 'healthchecks[0]').map((n) => n.ok)).toEqual([true, true]);
+      expect(f.log()).toMatch(/notification failed/);
 
-    expect(hc.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /ping/uuid-1/start', `POST ${path}`]);
-    expect(hc.requests[1]!.headers['content-type']).toMatch(/^text\/plain/);
-    const ping = hc.requests[1]!.body;
-    expect(ping).toMatch(outcome === 'success' ? /Backup succeeded on web-01/ : /Backup (partially )?failed on web-01/);
-    if (outcome !== 'success') expect(ping).toContain(NASTY);
-  });
+      expect(hc.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /ping/uuid-1/start', `POST ${path}`]);
+      expect(hc.requests[1]!.headers['content-type']).toMatch(/^text\/plain/);
+      const ping = hc.requests[1]!.body;
+      expect(ping).toMatch(outcome === 'success' ? /Backup succeeded on web-01/ : /Backup (partially )?failed on web-01/);
+      if (outcome !== 'success') expect(ping).toContain(NASTY);
+    },
+  );
 
   it('a receiver that accepts and never answers is abandoned at the deadline; the exit code stays', async () => {
     hook.fallback = 'hang';
@@ -175,7 +201,9 @@ describe('delivery', () => {
     const result = await runCli(['run', '-c', f.config]);
     const elapsed = Date.now() - started;
     expect(result.exitCode).toBe(2);
-    expect(result.stdout).toMatch(/notification not delivered: webhooks\[0\] backup_partial_failure: .*(deadline|no answer within)/);
+    expect(result.stdout).toMatch(
+      /notification not delivered: webhooks\[0\] backup_partial_failure: .*(deadline|no answer within)/,
+    );
     expect(hook.requests).toHaveLength(1);
     // Bounded by the 1 s deadline, not the 30 s timeout (a generous margin for a loaded machine).
     expect(elapsed).toBeLessThan(25_000);
@@ -187,13 +215,24 @@ describe('secrets', () => {
     hook.fallback = { status: 500, body: 'down' };
     const f = fixture('partial', {
       webhooks: [
-        { url: `http://alice:url-pass-987@127.0.0.1:${hook.port}/hook/secret-path-654`, headers: { Authorization: 'Bearer hdr-token-321' }, timeout: '2s', retries: 1 },
+        {
+          url: `http://alice:url-pass-987@127.0.0.1:${hook.port}/hook/secret-path-654`,
+          headers: { Authorization: 'Bearer hdr-token-321' },
+          timeout: '2s',
+          retries: 1,
+        },
         { url: `http://bob:basic-pass-246@127.0.0.1:${hook.port}/basic`, timeout: '2s', retries: 0 },
       ],
       healthchecks: [{ url: `${hc.url}/ping/hc-uuid-555` }],
     });
     const outputs: string[] = [];
-    for (const args of [['run', '-c', f.config], ['run', '-c', f.config, '--json'], ['run', '-c', f.config, '--dry-run'], ['config', 'check', '-c', f.config], ['notify', '--test', '-c', f.config]]) {
+    for (const args of [
+      ['run', '-c', f.config],
+      ['run', '-c', f.config, '--json'],
+      ['run', '-c', f.config, '--dry-run'],
+      ['config', 'check', '-c', f.config],
+      ['notify', '--test', '-c', f.config],
+    ]) {
       const result = await runCli(args);
       outputs.push(result.stdout, result.stderr);
     }

@@ -12,7 +12,11 @@ const awkward = 'a "quoted" back\\slash\nnew line';
 
 describe('exposition format', () => {
   const text = renderFamilies([
-    { name: 'snapshotter_target_success', help: 'help with a back\\slash\nand a newline', samples: [{ labels: { target: awkward, type: 'x' }, value: 1 }] },
+    {
+      name: 'snapshotter_target_success',
+      help: 'help with a back\\slash\nand a newline',
+      samples: [{ labels: { target: awkward, type: 'x' }, value: 1 }],
+    },
     { name: 'snapshotter_target_size_bytes', help: 'sizes', samples: [{ labels: { target: 't', type: 'x' }, value: 1.5e21 }] },
     { name: 'snapshotter_empty', help: 'no samples: no HELP/TYPE either', samples: [] },
   ]);

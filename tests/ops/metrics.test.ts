@@ -11,7 +11,14 @@ import { promtool, promtoolCheck, readMetrics, series, sourceDir, writeConfig } 
 interface Report {
   status: string;
   finished_at: string;
-  targets: { name: string; status: string; artifact: string | null; size_bytes: number | null; finished_at: string; duration_seconds: number }[];
+  targets: {
+    name: string;
+    status: string;
+    artifact: string | null;
+    size_bytes: number | null;
+    finished_at: string;
+    duration_seconds: number;
+  }[];
 }
 
 async function run(config: string, ...args: string[]): Promise<{ exitCode: number; report: Report; stderr: string }> {
@@ -133,9 +140,13 @@ describe.runIf(hasPromtool)('metrics textfile', () => {
     // Without a previous file, the newest complete backup's manifest gives the time.
     rmSync(metrics);
     expect((await run(config, '--target', 'keep')).exitCode).toBe(1);
-    const manifest = JSON.parse(readFileSync(join(dir, 'backups', 'keep', `${keep.artifact!}.json`), 'utf8')) as { finished_at: string };
+    const manifest = JSON.parse(readFileSync(join(dir, 'backups', 'keep', `${keep.artifact!}.json`), 'utf8')) as {
+      finished_at: string;
+    };
     m = readMetrics(metrics);
-    expect(m.get(series('snapshotter_target_last_success_timestamp_seconds', 'keep'))).toBe(Date.parse(manifest.finished_at) / 1000);
+    expect(m.get(series('snapshotter_target_last_success_timestamp_seconds', 'keep'))).toBe(
+      Date.parse(manifest.finished_at) / 1000,
+    );
     expect(m.get(series('snapshotter_target_last_success_timestamp_seconds', 'other'))).toBeGreaterThan(lastSuccess);
   });
 });

@@ -70,7 +70,11 @@ describe('progress display (fake terminal)', () => {
     a.update({ read: 50 * MiB, written: 10 * MiB });
     display.redraw();
     display.stream().write('[12:00:00] INFO: a log line\n');
-    expect(tty.screen()).toEqual(['[12:00:00] INFO: a log line', '  alpha: read 50.0 MiB  written 10.0 MiB  5.0 MiB/s  0:10', '  beta: starting  0:10']);
+    expect(tty.screen()).toEqual([
+      '[12:00:00] INFO: a log line',
+      '  alpha: read 50.0 MiB  written 10.0 MiB  5.0 MiB/s  0:10',
+      '  beta: starting  0:10',
+    ]);
 
     a.end();
     expect(tty.screen()).toEqual(['[12:00:00] INFO: a log line', '  beta: starting  0:10']);
@@ -114,11 +118,15 @@ describe('progress in the CLI', () => {
       const { config } = writeConfig(dir, [{ name: 'files', paths: [sourceDir(dir, 'a', 100_000)] }]);
       const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
       // util-linux script: the command runs with stdout and stderr on a pty; the typescript goes to stdout.
-      const result = await execa(script!, ['-qfec', [process.execPath, BIN, 'run', '-c', config].map(quote).join(' '), '/dev/null'], {
-        reject: false,
-        env: { SNAPSHOTTER_CONFIG: undefined, TERM: 'xterm' },
-        timeout: 60_000,
-      });
+      const result = await execa(
+        script!,
+        ['-qfec', [process.execPath, BIN, 'run', '-c', config].map(quote).join(' '), '/dev/null'],
+        {
+          reject: false,
+          env: { SNAPSHOTTER_CONFIG: undefined, TERM: 'xterm' },
+          timeout: 60_000,
+        },
+      );
       expect(result.exitCode, String(result.stdout)).toBe(0);
       const out = String(result.stdout);
       expect(out).toMatch(/ {2}files: starting {2}0:00\r?\n/);

@@ -56,7 +56,9 @@ describe('size-drop guard', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { code?: string; target?: string; level: number });
-    expect(logged.filter((l) => l.code === 'suspicious_shrink')).toEqual([expect.objectContaining({ target: 'shrinks', level: 40 })]);
+    expect(logged.filter((l) => l.code === 'suspicious_shrink')).toEqual([
+      expect.objectContaining({ target: 'shrinks', level: 40 }),
+    ]);
 
     let m = readMetrics(metrics);
     expect(m.get(series('snapshotter_target_suspicious_shrink', 'shrinks'))).toBe(1);

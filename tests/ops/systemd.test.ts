@@ -60,23 +60,24 @@ describe('systemd units', () => {
   // Not a CI requirement (DESIGN: "where available"): a missing systemd-analyze skips, also under CI=true.
   const analyze = findBinary('systemd-analyze');
   if (!analyze) console.warn('systemd-analyze verify of contrib/systemd: skipped, systemd-analyze is not installed');
-  it.runIf(analyze !== undefined)(
-    'pass systemd-analyze verify',
-    async (ctx) => {
-      const verify = (...files: string[]) => execa(analyze!, ['verify', ...files], { reject: false, env: { SYSTEMD_LOG_COLOR: '0' } });
-      const probeDir = tmpDir();
-      writeFileSync(join(probeDir, 'probe.service'), '[Service]\nType=oneshot\nExecStart=/bin/true\n');
-      const probe = await verify(join(probeDir, 'probe.service'));
-      if (probe.exitCode !== 0 || String(probe.stderr).trim() !== '') {
-        console.warn(`systemd-analyze verify: skipped, it rejects even a trivial unit here: ${String(probe.stderr).trim()}`);
-        ctx.skip();
-      }
-      const dir = tmpDir();
-      writeFileSync(join(dir, 'snapshotter.service'), service.replace(/^ExecStart=\S+ \S+/m, `ExecStart=${process.execPath} ${BIN}`));
-      writeFileSync(join(dir, 'snapshotter.timer'), timer);
-      const result = await verify(join(dir, 'snapshotter.service'), join(dir, 'snapshotter.timer'));
-      // Unknown or unparsable keys are only warnings for systemd-analyze: any line about our units fails the test.
-      expect(`${result.exitCode}\n${String(result.stderr)}`.trim()).toBe('0');
-    },
-  );
+  it.runIf(analyze !== undefined)('pass systemd-analyze verify', async (ctx) => {
+    const verify = (...files: string[]) =>
+      execa(analyze!, ['verify', ...files], { reject: false, env: { SYSTEMD_LOG_COLOR: '0' } });
+    const probeDir = tmpDir();
+    writeFileSync(join(probeDir, 'probe.service'), '[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    const probe = await verify(join(probeDir, 'probe.service'));
+    if (probe.exitCode !== 0 || String(probe.stderr).trim() !== '') {
+      console.warn(`systemd-analyze verify: skipped, it rejects even a trivial unit here: ${String(probe.stderr).trim()}`);
+      ctx.skip();
+    }
+    const dir = tmpDir();
+    writeFileSync(
+      join(dir, 'snapshotter.service'),
+      service.replace(/^ExecStart=\S+ \S+/m, `ExecStart=${process.execPath} ${BIN}`),
+    );
+    writeFileSync(join(dir, 'snapshotter.timer'), timer);
+    const result = await verify(join(dir, 'snapshotter.service'), join(dir, 'snapshotter.timer'));
+    // Unknown or unparsable keys are only warnings for systemd-analyze: any line about our units fails the test.
+    expect(`${result.exitCode}\n${String(result.stderr)}`.trim()).toBe('0');
+  });
 });

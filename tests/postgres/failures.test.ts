@@ -48,7 +48,9 @@ describe.skipIf(!enabled)('target postgres: failures and plans', () => {
       ['truncated', 'failing', 'missing', 'stopped', 'hanging'].map((name) => [name, byName[name].error as string]),
     );
     expect(errors.truncated).toMatch(/^pg_dumpall exited 0 but the dump lacks its closing line .* a truncated dump, not kept/);
-    expect(errors.failing).toMatch(/^pg_dumpall failed: `PGPASSWORD=\*\*\* docker exec -e PGPASSWORD pg-failing pg_dumpall .*` exited with code 1: pg_dumpall: error: query failed/);
+    expect(errors.failing).toMatch(
+      /^pg_dumpall failed: `PGPASSWORD=\*\*\* docker exec -e PGPASSWORD pg-failing pg_dumpall .*` exited with code 1: pg_dumpall: error: query failed/,
+    );
     expect(errors.missing).toMatch(/^container "pg-missing" does not exist: .*No such container: pg-missing/);
     expect(errors.stopped).toMatch(/^container "pg-stopped" is not running: /);
     expect(errors.hanging).toMatch(/^timed out after 2/);

@@ -28,7 +28,10 @@ export interface DockerCall {
 export function dockerCalls(dir: string): DockerCall[] {
   const file = join(dir, 'docker-argv.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as DockerCall);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as DockerCall);
 }
 
 export function archiveOf(dir: string, target: string): string {

@@ -11,7 +11,7 @@ const DUMP = [
   'DROP ROLE IF EXISTS "Zoë";',
   'DROP ROLE IF EXISTS postgres;',
   'CREATE ROLE "Zoë";',
-  "ALTER ROLE \"Zoë\" WITH LOGIN PASSWORD 'x';",
+  'ALTER ROLE "Zoë" WITH LOGIN PASSWORD \'x\';',
   'CREATE ROLE postgres;',
   'ALTER ROLE postgres WITH SUPERUSER;',
   'CREATE ROLE postgres_reader;',
@@ -41,7 +41,7 @@ function split(data: Buffer, cuts: number[]): Buffer[] {
 }
 
 describe('OwnRoleFilter', () => {
-  it('leaves out only the restoring role\'s CREATE/DROP ROLE, in the roles section, however the bytes are cut', async () => {
+  it("leaves out only the restoring role's CREATE/DROP ROLE, in the roles section, however the bytes are cut", async () => {
     const expected = DUMP.replace('DROP ROLE IF EXISTS postgres;\n', '').replace('CREATE ROLE postgres;\nALTER', 'ALTER');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat(), { maxLength: 12 }), async (cuts) => {

@@ -52,14 +52,35 @@ export async function initTemplate(base: string, bin: string, password: string):
   writeFileSync(pwfile, password + '\n', { mode: 0o600 });
   await chownPostgres(pwfile);
   await asPostgres(join(bin, 'initdb'), [
-    '-D', dir, '--username', 'postgres', '--pwfile', pwfile, '--auth-local', 'trust', '--auth-host', 'scram-sha-256',
-    '--encoding', 'UTF8', '--locale', 'C', '--no-sync', '--wal-segsize', '1',
+    '-D',
+    dir,
+    '--username',
+    'postgres',
+    '--pwfile',
+    pwfile,
+    '--auth-local',
+    'trust',
+    '--auth-host',
+    'scram-sha-256',
+    '--encoding',
+    'UTF8',
+    '--locale',
+    'C',
+    '--no-sync',
+    '--wal-segsize',
+    '1',
   ]);
   return dir;
 }
 
 /** Copies the template and starts a cluster from it. */
-export async function startCluster(base: string, bin: string, template: string, name: string, password: string): Promise<PgCluster> {
+export async function startCluster(
+  base: string,
+  bin: string,
+  template: string,
+  name: string,
+  password: string,
+): Promise<PgCluster> {
   const dir = join(base, name);
   cpSync(template, dir, { recursive: true });
   const socketDir = join(base, `${name}-sock`);
@@ -77,10 +98,14 @@ export async function startCluster(base: string, bin: string, template: string, 
     port,
     dir,
     async sql(database, text) {
-      const result = await execa(psql, ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database], {
-        input: text,
-        env: { PGPASSWORD: password },
-      });
+      const result = await execa(
+        psql,
+        ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database],
+        {
+          input: text,
+          env: { PGPASSWORD: password },
+        },
+      );
       return result.stdout;
     },
     async stop() {

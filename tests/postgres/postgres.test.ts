@@ -107,7 +107,13 @@ describe.skipIf(!enabled)('target postgres', () => {
     // Through the module's restore (what `snapshotter restore ARCHIVE --target main-db` calls), into another one.
     const redactor = new Redactor();
     redactor.add(PASSWORD);
-    const target = PostgresTarget.parse({ name: 'main-db', type: 'postgres', container: 'pg-c', exec_user: 'postgres', password: PASSWORD });
+    const target = PostgresTarget.parse({
+      name: 'main-db',
+      type: 'postgres',
+      container: 'pg-c',
+      exec_user: 'postgres',
+      password: PASSWORD,
+    });
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let printed = '';
@@ -127,8 +133,23 @@ describe.skipIf(!enabled)('target postgres', () => {
     await restore(ctx, target, { path: archive, ext: 'sql.gz' });
     expect(await fingerprint(c)).toEqual(original);
     expect(dockerCalls(dir).at(-1)!.argv).toEqual([
-      'exec', '-i', '-u', 'postgres', '-e', 'PGPASSWORD', 'pg-c',
-      'psql', '--username', 'postgres', '--no-password', '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--dbname', 'postgres',
+      'exec',
+      '-i',
+      '-u',
+      'postgres',
+      '-e',
+      'PGPASSWORD',
+      'pg-c',
+      'psql',
+      '--username',
+      'postgres',
+      '--no-password',
+      '--no-psqlrc',
+      '--quiet',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--dbname',
+      'postgres',
     ]);
 
     // A second restore into the same cluster stops at the first error and says which.
@@ -146,12 +167,17 @@ describe.skipIf(!enabled)('target postgres', () => {
     const local = (name: string, password: string) =>
       `  - name: ${name}\n    type: postgres\n    host: 127.0.0.1\n    port: ${a.port}\n    user: postgres\n` +
       `    password: ${password}\n    extra_args: [--exclude-database, metrics]\n`;
-    writeFileSync(config, `backup_dir: ${dir}/backups\ntargets:\n` + local('local', PASSWORD) + local('wrong', 'not-the-Password-77'));
+    writeFileSync(
+      config,
+      `backup_dir: ${dir}/backups\ntargets:\n` + local('local', PASSWORD) + local('wrong', 'not-the-Password-77'),
+    );
     const result = await runCli(['run', '--json', '-c', config], { env: env(dir, {}) });
     expect(result.exitCode, result.stderr).toBe(2);
     const report = JSON.parse(result.stdout);
     expect(report.targets[0].status, report.targets[0].error).toBe('success');
-    expect(report.targets[1].error).toMatch(/^pg_dumpall failed: `PGPASSWORD=\*\*\* pg_dumpall --username postgres --host 127.0.0.1 --port \d+ --no-password --exclude-database metrics` exited with code 1: .*password authentication failed for user "postgres"/s);
+    expect(report.targets[1].error).toMatch(
+      /^pg_dumpall failed: `PGPASSWORD=\*\*\* pg_dumpall --username postgres --host 127.0.0.1 --port \d+ --no-password --exclude-database metrics` exited with code 1: .*password authentication failed for user "postgres"/s,
+    );
     expect(dockerCalls(dir)).toEqual([]);
     const dump = (await execa('gunzip', ['-c', archiveOf(dir, 'local')])).stdout;
     expect(dump).toContain(NON_ASCII[1]);
@@ -159,5 +185,4 @@ describe.skipIf(!enabled)('target postgres', () => {
     expect(result.stdout + result.stderr).not.toContain('not-the-Password-77');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
   });
-
 });

@@ -80,10 +80,23 @@ describe.skipIf(!enabled)('snapshotter restore --target (postgres)', () => {
     const restored = await runCli(['restore', archive, '--target', 'db', '--yes', '-c', config], { env });
     expect(restored.exitCode, restored.stderr).toBe(0);
     expect(dockerCalls(dir).at(-1)!.argv).toEqual([
-      'exec', '-i', '-e', 'PGPASSWORD', 'pg-fresh', 'psql', '--username', 'postgres', '--no-password',
-      '--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--dbname', 'postgres',
+      'exec',
+      '-i',
+      '-e',
+      'PGPASSWORD',
+      'pg-fresh',
+      'psql',
+      '--username',
+      'postgres',
+      '--no-password',
+      '--no-psqlrc',
+      '--quiet',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--dbname',
+      'postgres',
     ]);
-    const query = 'SELECT count(*), md5(string_agg(id || name || encode(blob, \'hex\'), \',\' ORDER BY id)) FROM items';
+    const query = "SELECT count(*), md5(string_agg(id || name || encode(blob, 'hex'), ',' ORDER BY id)) FROM items";
     expect(await fresh.sql('shop', query)).toBe(await source.sql('shop', query));
     expect(`${restored.stdout}${restored.stderr}`).not.toContain(PASSWORD);
   }, 120_000);

@@ -31,7 +31,11 @@ describe('target prometheus behind a proxy (local fake)', () => {
       }
       if (req.url?.startsWith('/prefix/api/v1/admin/tsdb/snapshot') && req.method === 'POST') {
         if (req.url.includes('skip_head=snapshotter-dry-run')) {
-          const body = { status: 'error', errorType: 'bad_data', error: 'invalid parameter "skip_head": unable to parse boolean' };
+          const body = {
+            status: 'error',
+            errorType: 'bad_data',
+            error: 'invalid parameter "skip_head": unable to parse boolean',
+          };
           res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(body));
           return;
         }
@@ -41,7 +45,9 @@ describe('target prometheus behind a proxy (local fake)', () => {
           mkdirSync(join(dataDir, 'snapshots', answerName, '01BLOCK'), { recursive: true });
           writeFileSync(join(dataDir, 'snapshots', answerName, '01BLOCK', 'meta.json'), '{}');
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { name: answerName } }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', data: { name: answerName } }));
         return;
       }
       res.writeHead(404).end('not found');
@@ -74,7 +80,9 @@ describe('target prometheus behind a proxy (local fake)', () => {
   it('sends basic auth and headers, keeps them out of output, and removes the snapshot', async () => {
     answerName = '20260101T000000Z-00000000000000aa';
     seen.length = 0;
-    const config = setup('    basic_auth: { username: ops, password: pw-very-secret }\n    headers: { X-Scope-OrgID: tenant-secret-1 }\n');
+    const config = setup(
+      '    basic_auth: { username: ops, password: pw-very-secret }\n    headers: { X-Scope-OrgID: tenant-secret-1 }\n',
+    );
     const result = await runCli(['run', '-c', config, '--json', '--log-level', 'debug']);
     expect(result.exitCode, result.stderr).toBe(0);
     const post = seen.find((s) => s.method === 'POST')!;

@@ -72,7 +72,10 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
 
   it('archives a snapshot whose blocks promtool reads, and removes it from the data dir', async () => {
     const dir = tmpDir();
-    const config = writeConfig(dir, `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`);
+    const config = writeConfig(
+      dir,
+      `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`,
+    );
     const result = await runCli(['run', '-c', config, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { path, snapshot } = archiveOf(join(dir, 'backups'), 'metrics');
@@ -100,7 +103,9 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
     const report = JSON.parse(result.stdout) as Report;
     const metrics = report.targets.find((t) => t.name === 'metrics')!;
     expect(metrics.status).toBe('failure');
-    expect(metrics.error).toContain(`the admin API of Prometheus at ${locked.url} is disabled: start Prometheus with --web.enable-admin-api`);
+    expect(metrics.error).toContain(
+      `the admin API of Prometheus at ${locked.url} is disabled: start Prometheus with --web.enable-admin-api`,
+    );
     expect(report.targets.find((t) => t.name === 'files')!.status).toBe('success');
     expect(snapshotsIn(locked.dataDir)).toEqual([]);
   });
@@ -112,10 +117,16 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
     mkdirSync(join(dir, 'backups', 'metrics'), { recursive: true });
     writeFileSync(
       join(dir, 'backups', 'metrics', STATE_FILE),
-      JSON.stringify({ version: 1, snapshots: [{ name: crashed, data_dir: admin.dataDir, created_at: new Date().toISOString() }] }),
+      JSON.stringify({
+        version: 1,
+        snapshots: [{ name: crashed, data_dir: admin.dataDir, created_at: new Date().toISOString() }],
+      }),
     );
     try {
-      const config = writeConfig(dir, `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`);
+      const config = writeConfig(
+        dir,
+        `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`,
+      );
       const result = await runCli(['run', '-c', config, '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as Report).targets[0]!.details.leftover_snapshots_removed).toEqual([crashed]);
@@ -168,7 +179,9 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
       const wrongError = report.targets.find((t) => t.name === 'wrong')!.error;
       expect(wrongError).toContain(`${wrong}/snapshots/${made[0]} did not appear within 1.0s`);
       expect(wrongError).toContain(`(Prometheus reports ${admin.dataDir})`);
-      expect(report.targets.find((t) => t.name === 'empty')!.error).toContain(`data_dir ${empty} does not look like a Prometheus TSDB`);
+      expect(report.targets.find((t) => t.name === 'empty')!.error).toContain(
+        `data_dir ${empty} does not look like a Prometheus TSDB`,
+      );
     } finally {
       for (const name of made) await rm(join(admin.dataDir, 'snapshots', name), { recursive: true, force: true });
     }

@@ -36,7 +36,13 @@ export async function startPrometheus(binary: string, options: { admin: boolean;
     '--log.level=warn',
     ...(options.admin ? ['--web.enable-admin-api'] : []),
   ];
-  const child: ResultPromise = execa(binary, args, { cwd: root, reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe' });
+  const child: ResultPromise = execa(binary, args, {
+    cwd: root,
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
+  });
   const stop = async () => {
     child.kill('SIGTERM');
     await child;

@@ -1,7 +1,17 @@
 // Hostile archives built with GNU tar, wrapped so that they pass verification, must be refused or neutralised;
 // a scan of everything outside DIR (a sentinel parent folder, /etc/passwd) proves nothing was written there.
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RestoreRefusedError } from '../../src/restore/entry-path.js';
@@ -42,7 +52,15 @@ async function restoreHostile(
   let result: RestoreArchiveResult | undefined;
   let error: Error | undefined;
   try {
-    result = await restoreArchive({ archive, to: s.dir, force: false, paths: options.paths ?? [], dryRun: false, maxRatio: 200, progress: quiet });
+    result = await restoreArchive({
+      archive,
+      to: s.dir,
+      force: false,
+      paths: options.paths ?? [],
+      dryRun: false,
+      maxRatio: 200,
+      progress: quiet,
+    });
   } catch (caught) {
     error = caught as Error;
   }

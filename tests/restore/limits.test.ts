@@ -124,9 +124,15 @@ describe('restore refuses a corrupted archive before writing anything', () => {
     writeFileSync(`${archive}.json`, JSON.stringify({ ...manifest, sha256 }));
     const dir = join(root, 'restore');
     mkdirSync(dir);
-    const error = await restoreArchive({ archive, to: dir, force: false, paths: [], dryRun: false, maxRatio: 200, progress: quiet }).catch(
-      (e: Error) => e,
-    );
+    const error = await restoreArchive({
+      archive,
+      to: dir,
+      force: false,
+      paths: [],
+      dryRun: false,
+      maxRatio: 200,
+      progress: quiet,
+    }).catch((e: Error) => e);
     expect((error as Error).message).toContain('failed verification');
     expect((error as Error).message).toMatch(/content: .*(invalid|incorrect|check)/i);
     expect(readdirSync(dir)).toEqual([]);

@@ -20,16 +20,26 @@ import { gnuTar, wrapArchive } from './helpers.js';
 describe('RestorePlan', () => {
   it('strips a leading / and ./, keeps parents as folders, and refuses what could leave DIR', () => {
     const plan = new RestorePlan([]);
-    expect(plan.decide({ name: '/etc/app/conf', type: 'File' })).toMatchObject({ kind: 'file', rel: 'etc/app/conf', parents: ['etc', 'etc/app'] });
+    expect(plan.decide({ name: '/etc/app/conf', type: 'File' })).toMatchObject({
+      kind: 'file',
+      rel: 'etc/app/conf',
+      parents: ['etc', 'etc/app'],
+    });
     expect(plan.decide({ name: './etc/app/other', type: 'File' })).toMatchObject({ rel: 'etc/app/other', parents: [] });
     expect(() => plan.decide({ name: 'a/../../b', type: 'File' })).toThrow(RestoreRefusedError);
     plan.decide({ name: 'link', type: 'SymbolicLink', linkpath: '/etc' });
     expect(() => plan.decide({ name: 'link/passwd', type: 'File' })).toThrow(/"link" is a symbolic link/);
     expect(plan.decide({ name: 'link', type: 'File' })).toMatchObject({ kind: 'file', replace: true });
     expect(() => plan.decide({ name: 'etc/app', type: 'File' })).toThrow(/replace the folder/);
-    expect(plan.decide({ name: 'hard', type: 'Link', linkpath: '/etc/app/conf' })).toMatchObject({ kind: 'hardlink', target: 'etc/app/conf' });
+    expect(plan.decide({ name: 'hard', type: 'Link', linkpath: '/etc/app/conf' })).toMatchObject({
+      kind: 'hardlink',
+      target: 'etc/app/conf',
+    });
     expect(() => plan.decide({ name: 'hard2', type: 'Link', linkpath: 'etc/app' })).toThrow(/not a file restored earlier/);
-    expect(plan.decide({ name: 'dev/sda', type: 'BlockDevice' })).toMatchObject({ kind: 'skip', reason: expect.stringContaining('BlockDevice') });
+    expect(plan.decide({ name: 'dev/sda', type: 'BlockDevice' })).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringContaining('BlockDevice'),
+    });
   });
 
   it('--path selects a subtree; hard links into the rest are skipped with a reason', () => {
@@ -54,7 +64,8 @@ describe('RestorePlan', () => {
 describe('progress', () => {
   it('draws one line on a terminal, rewritten in place, and nothing elsewhere', () => {
     const written: string[] = [];
-    const stream = (isTTY: boolean) => ({ isTTY, write: (text: string) => written.push(text) }) as unknown as NodeJS.WritableStream;
+    const stream = (isTTY: boolean) =>
+      ({ isTTY, write: (text: string) => written.push(text) }) as unknown as NodeJS.WritableStream;
     let now = 0;
     const tty = progressLine(stream(true), () => now);
     tty.update(describeProgress('restoring', 512, 2048, 3));
@@ -82,9 +93,9 @@ describe('writing entries (second line of defence)', () => {
     })();
     const action = { kind: 'file' as const, rel: 'sneaky/pwned.txt', parents: [], replace: false };
     const attrs = { mode: 0o644, mtime: undefined, uid: undefined, gid: undefined };
-    await expect(writeFile(action, attrs, body, { root: join(root, 'staging'), sameOwner: false, realDirs: new Set() })).rejects.toThrow(
-      /"sneaky" is not a real folder on disk/,
-    );
+    await expect(
+      writeFile(action, attrs, body, { root: join(root, 'staging'), sameOwner: false, realDirs: new Set() }),
+    ).rejects.toThrow(/"sneaky" is not a real folder on disk/);
     expect(readdirSync(outside)).toEqual([]);
   });
 });
@@ -99,7 +110,8 @@ describe('restore ARCHIVE --target NAME (dispatch)', () => {
     const calls: string[] = [];
     const module = {
       type: 'postgres',
-      restore: async (_ctx: RestoreContext, config: TargetBase, a: { path: string }) => void calls.push(`${config.name} ${a.path}`),
+      restore: async (_ctx: RestoreContext, config: TargetBase, a: { path: string }) =>
+        void calls.push(`${config.name} ${a.path}`),
     } as unknown as TargetModule<TargetBase>;
     const config = { name: 'db', type: 'postgres' } as TargetBase;
     const ctx: RestoreContext = {
@@ -111,7 +123,13 @@ describe('restore ARCHIVE --target NAME (dispatch)', () => {
       stdout: process.stdout,
       stderr: process.stderr,
     };
-    const options = { yes: false, dryRun: false, limits: { maxSize: 1e12, maxRatio: 200 }, progress: { update: () => undefined, done: () => undefined }, confirm: undefined };
+    const options = {
+      yes: false,
+      dryRun: false,
+      limits: { maxSize: 1e12, maxRatio: 200 },
+      progress: { update: () => undefined, done: () => undefined },
+      confirm: undefined,
+    };
     return { archive, calls, module, config, ctx, options };
   }
 
@@ -119,7 +137,9 @@ describe('restore ARCHIVE --target NAME (dispatch)', () => {
     const { archive, calls, module, config, ctx, options } = await setup();
     await expect(restoreIntoTarget(ctx, module, config, archive, options)).rejects.toThrow(/--yes/);
     expect(calls).toEqual([]);
-    await expect(restoreIntoTarget(ctx, module, config, archive, { ...options, confirm: async () => false })).rejects.toThrow(/cancelled/);
+    await expect(restoreIntoTarget(ctx, module, config, archive, { ...options, confirm: async () => false })).rejects.toThrow(
+      /cancelled/,
+    );
     expect(calls).toEqual([]);
     expect(await restoreIntoTarget(ctx, module, config, archive, { ...options, yes: true })).toContain('restored');
     expect(calls).toEqual([`db ${archive}`]);
@@ -128,11 +148,13 @@ describe('restore ARCHIVE --target NAME (dispatch)', () => {
   it('never calls restore for a bad archive or one made by another type of target', async () => {
     const bad = await setup();
     writeFileSync(bad.archive, 'garbage');
-    await expect(restoreIntoTarget(bad.ctx, bad.module, bad.config, bad.archive, { ...bad.options, yes: true })).rejects.toThrow(/failed verification/);
-    const other = await setup('filesystem');
-    await expect(restoreIntoTarget(other.ctx, other.module, other.config, other.archive, { ...other.options, yes: true })).rejects.toThrow(
-      /made by a filesystem target/,
+    await expect(restoreIntoTarget(bad.ctx, bad.module, bad.config, bad.archive, { ...bad.options, yes: true })).rejects.toThrow(
+      /failed verification/,
     );
+    const other = await setup('filesystem');
+    await expect(
+      restoreIntoTarget(other.ctx, other.module, other.config, other.archive, { ...other.options, yes: true }),
+    ).rejects.toThrow(/made by a filesystem target/);
     expect([...bad.calls, ...other.calls]).toEqual([]);
   });
 

@@ -63,7 +63,10 @@ function setTimes(path: string, time: Date): void {
 
 function writeConfig(root: string): string {
   const config = join(root, 'snapshotter.yaml');
-  writeFileSync(config, `backup_dir: ${root}/backups\ntargets:\n  - name: files\n    type: filesystem\n    paths: [${root}/src]\n`);
+  writeFileSync(
+    config,
+    `backup_dir: ${root}/backups\ntargets:\n  - name: files\n    type: filesystem\n    paths: [${root}/src]\n`,
+  );
   return config;
 }
 
@@ -71,7 +74,9 @@ async function backup(config: string): Promise<string> {
   const result = await runCli(['run', '-c', config]);
   expect(result.exitCode, result.stderr).toBe(0);
   const dir = join(config, '..', 'backups', 'files');
-  const archives = readdirSync(dir).filter((n) => n.endsWith('.tar.gz')).sort();
+  const archives = readdirSync(dir)
+    .filter((n) => n.endsWith('.tar.gz'))
+    .sort();
   return join(dir, archives[archives.length - 1]!);
 }
 

@@ -29,7 +29,13 @@ async function backupAt(dir: string, target: string, iso: string): Promise<strin
   return info.name;
 }
 
-const FOREIGN = ['notes.txt', 'db-20000101T000000Z.sql.gz', '.hidden', 'other-20000101T000000Z.sql.gz', 'db-20000102T000000Z.sql.gz.json'];
+const FOREIGN = [
+  'notes.txt',
+  'db-20000101T000000Z.sql.gz',
+  '.hidden',
+  'other-20000101T000000Z.sql.gz',
+  'db-20000102T000000Z.sql.gz.json',
+];
 
 /** `<backup_dir>/db` with complete backups at these times and the foreign files. */
 async function folder(times: string[]): Promise<{ root: string; dir: string; names: string[] }> {
@@ -44,7 +50,12 @@ async function folder(times: string[]): Promise<{ root: string; dir: string; nam
 
 describe('pruneTarget', () => {
   it('deletes exactly the backups the policy drops (all three files) and leaves every other file alone', async () => {
-    const { dir, names } = await folder(['2021-01-01T10:00:00Z', '2021-01-02T10:00:00Z', '2021-01-02T20:00:00Z', '2021-01-03T10:00:00Z']);
+    const { dir, names } = await folder([
+      '2021-01-01T10:00:00Z',
+      '2021-01-02T10:00:00Z',
+      '2021-01-02T20:00:00Z',
+      '2021-01-03T10:00:00Z',
+    ]);
     const before = readdirSync(dir).sort();
 
     const plan = await pruneTarget(dir, 'db', { keep_daily: 2 }, { dryRun: true });

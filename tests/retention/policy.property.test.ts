@@ -14,10 +14,15 @@ const TO = Date.UTC(2023, 0, 1) / 1000;
 const times = fc.oneof(
   fc.uniqueArray(fc.integer({ min: FROM, max: TO }), { maxLength: 80 }),
   fc
-    .tuple(fc.integer({ min: FROM, max: TO - 40 * 86_400 }), fc.uniqueArray(fc.integer({ min: 0, max: 40 * 86_400 }), { maxLength: 80 }))
+    .tuple(
+      fc.integer({ min: FROM, max: TO - 40 * 86_400 }),
+      fc.uniqueArray(fc.integer({ min: 0, max: 40 * 86_400 }), { maxLength: 80 }),
+    )
     .map(([base, offsets]) => offsets.map((o) => base + o)),
 );
-const backups = times.map((secs) => secs.map((s): Dated => ({ name: `t-${formatStamp(new Date(s * 1000))}.tar.gz`, time: new Date(s * 1000) })));
+const backups = times.map((secs) =>
+  secs.map((s): Dated => ({ name: `t-${formatStamp(new Date(s * 1000))}.tar.gz`, time: new Date(s * 1000) })),
+);
 
 const count = fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined });
 const policy: fc.Arbitrary<Retention> = fc.record({
@@ -32,7 +37,8 @@ const policy: fc.Arbitrary<Retention> = fc.record({
 const RULES = ['keep_last', 'keep_hourly', 'keep_daily', 'keep_weekly', 'keep_monthly', 'keep_yearly', 'keep_within'] as const;
 const rule = fc.constantFrom(...RULES);
 
-const keptNames = (input: readonly Dated[], p: Retention): Set<string> => new Set(decideRetention(input, p).keep.map((k) => k.backup.name));
+const keptNames = (input: readonly Dated[], p: Retention): Set<string> =>
+  new Set(decideRetention(input, p).keep.map((k) => k.backup.name));
 const newest = (input: readonly Dated[]): Dated => input.reduce((a, b) => (b.time > a.time ? b : a));
 
 describe('retention properties', () => {

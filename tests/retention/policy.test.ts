@@ -35,7 +35,8 @@ describe('ISO weeks and period labels (UTC)', () => {
     for (let t = Date.UTC(2015, 0, 5); t < Date.UTC(2031, 0, 1); t += 7 * DAY) {
       for (let d = 0; d < 7; d += 1) {
         const got = isoWeek(new Date(t + d * DAY + 23 * 3_600_000));
-        if (got.year !== year || got.week !== week) wrong.push(`${new Date(t + d * DAY).toISOString()}: ${got.year}-W${got.week}`);
+        if (got.year !== year || got.week !== week)
+          wrong.push(`${new Date(t + d * DAY).toISOString()}: ${got.year}-W${got.week}`);
       }
       week += 1;
       if (week > (long.has(year) ? 53 : 52)) [year, week] = [year + 1, 1];
@@ -54,7 +55,13 @@ describe('ISO weeks and period labels (UTC)', () => {
 });
 
 describe('decideRetention: each rule', () => {
-  const five = ['2021-01-01T00:00:00Z', '2021-01-02T00:00:00Z', '2021-01-03T00:00:00Z', '2021-01-04T00:00:00Z', '2021-01-05T00:00:00Z'];
+  const five = [
+    '2021-01-01T00:00:00Z',
+    '2021-01-02T00:00:00Z',
+    '2021-01-03T00:00:00Z',
+    '2021-01-04T00:00:00Z',
+    '2021-01-05T00:00:00Z',
+  ];
 
   it('an empty policy keeps everything, and so does one whose counts are all 0 (restic)', () => {
     for (const policy of [{}, { keep_last: 0, keep_daily: 0 }]) {
@@ -75,7 +82,13 @@ describe('decideRetention: each rule', () => {
   });
 
   it('keep_hourly keeps the newest backup of each of the N most recent hours that have one', () => {
-    const times = ['2021-01-01T10:05:00Z', '2021-01-01T10:45:00Z', '2021-01-01T11:10:00Z', '2021-01-01T11:50:00Z', '2021-01-01T13:00:00Z'];
+    const times = [
+      '2021-01-01T10:05:00Z',
+      '2021-01-01T10:45:00Z',
+      '2021-01-01T11:10:00Z',
+      '2021-01-01T11:50:00Z',
+      '2021-01-01T13:00:00Z',
+    ];
     const d = decide(times, { keep_hourly: 2 });
     expect(d.keep.map((k) => [k.backup.name, describeReasons(k.reasons)])).toEqual([
       ['2021-01-01T13:00:00Z', 'keep_hourly (2021-01-01T13)'],
@@ -84,7 +97,13 @@ describe('decideRetention: each rule', () => {
   });
 
   it('keep_daily counts days that have a backup, so missed days never erode older backups', () => {
-    const times = ['2021-01-01T01:00:00Z', '2021-01-01T23:00:00Z', '2021-01-02T12:00:00Z', '2021-01-05T03:00:00Z', '2021-01-06T03:00:00Z'];
+    const times = [
+      '2021-01-01T01:00:00Z',
+      '2021-01-01T23:00:00Z',
+      '2021-01-02T12:00:00Z',
+      '2021-01-05T03:00:00Z',
+      '2021-01-06T03:00:00Z',
+    ];
     expect(kept(times, { keep_daily: 3 })).toEqual(['2021-01-06T03:00:00Z', '2021-01-05T03:00:00Z', '2021-01-02T12:00:00Z']);
     expect(kept(times, { keep_daily: 4 })).toEqual([
       '2021-01-06T03:00:00Z',
@@ -95,7 +114,13 @@ describe('decideRetention: each rule', () => {
   });
 
   it('keep_weekly uses ISO weeks across the 2020/2021 boundary (week 53)', () => {
-    const times = ['2020-12-27T10:00:00Z', '2020-12-28T10:00:00Z', '2020-12-31T10:00:00Z', '2021-01-03T10:00:00Z', '2021-01-04T10:00:00Z'];
+    const times = [
+      '2020-12-27T10:00:00Z',
+      '2020-12-28T10:00:00Z',
+      '2020-12-31T10:00:00Z',
+      '2021-01-03T10:00:00Z',
+      '2021-01-04T10:00:00Z',
+    ];
     expect(decide(times, { keep_weekly: 2 }).keep.map((k) => describeReasons(k.reasons))).toEqual([
       'keep_weekly (2021-W01)',
       'keep_weekly (2020-W53)',
@@ -114,8 +139,18 @@ describe('decideRetention: each rule', () => {
   });
 
   it('keep_within keeps what is strictly newer than the newest minus the duration, however old all are', () => {
-    const times = ['2010-01-01T00:00:00Z', '2010-01-08T12:00:00Z', '2010-01-08T12:00:01Z', '2010-01-09T00:00:00Z', '2010-01-10T12:00:00Z'];
-    expect(kept(times, { keep_within: 2 * DAY })).toEqual(['2010-01-10T12:00:00Z', '2010-01-09T00:00:00Z', '2010-01-08T12:00:01Z']);
+    const times = [
+      '2010-01-01T00:00:00Z',
+      '2010-01-08T12:00:00Z',
+      '2010-01-08T12:00:01Z',
+      '2010-01-09T00:00:00Z',
+      '2010-01-10T12:00:00Z',
+    ];
+    expect(kept(times, { keep_within: 2 * DAY })).toEqual([
+      '2010-01-10T12:00:00Z',
+      '2010-01-09T00:00:00Z',
+      '2010-01-08T12:00:01Z',
+    ]);
   });
 });
 

@@ -37,7 +37,10 @@ targets:
     randomFile(growing, 48);
     const writer = execa('sh', ['-c', `while :; do echo line >> '${growing}'; done`]);
     try {
-      writeFileSync(join(dir, 'c.yaml'), `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`);
+      writeFileSync(
+        join(dir, 'c.yaml'),
+        `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`,
+      );
       const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       const warnings = JSON.parse(result.stdout).targets[0].warnings;

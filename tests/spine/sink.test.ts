@@ -39,7 +39,11 @@ describe('ArchiveWriter', () => {
   it('leaves nothing behind when the content check rejects the archive', async () => {
     const dir = tmpDir();
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const truncated = writer(dir, new Date()).write({ ext: 'sql.gz', source: Readable.from(['CREATE TABLE t();\n']), describe: {} });
+    const truncated = writer(dir, new Date()).write({
+      ext: 'sql.gz',
+      source: Readable.from(['CREATE TABLE t();\n']),
+      describe: {},
+    });
     await expect(truncated).rejects.toThrow(/closing line/);
     expect(readdirSync(dir)).toEqual(['notes.txt']);
   });

@@ -42,7 +42,13 @@ export function cutForTelegram(text: string, mode: ParseMode, limit = TELEGRAM_L
   let budget = limit - marker.length;
   for (;;) {
     const head = safePrefix(text, budget, mode);
-    const closers = mode === 'HTML' ? openTags(head).reverse().map((t) => `</${t}>`).join('') : '';
+    const closers =
+      mode === 'HTML'
+        ? openTags(head)
+            .reverse()
+            .map((t) => `</${t}>`)
+            .join('')
+        : '';
     const out = `${head}${closers}${marker}`;
     if (out.length <= limit) return out;
     budget -= out.length - limit;

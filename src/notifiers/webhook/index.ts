@@ -19,7 +19,9 @@ export const webhookNotifier = defineNotifier({
 
   compose(entry, view, ctx) {
     const template = entry.payload ?? ctx.defaults.payload;
-    const json: unknown = template ? renderJson(template, ctx.values) : JSON.parse(ctx.redact(JSON.stringify(defaultPayload(view))));
+    const json: unknown = template
+      ? renderJson(template, ctx.values)
+      : JSON.parse(ctx.redact(JSON.stringify(defaultPayload(view))));
     const { url, authorization } = splitCredentials(entry.url);
     const headers = { ...entry.headers };
     const hasAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');

@@ -24,7 +24,10 @@ export type DoSnapshot = z.infer<typeof Snapshot>;
 
 const SnapshotPage = z.object({
   snapshots: z.array(Snapshot).default([]),
-  links: z.object({ pages: z.object({ next: z.string().optional() }).passthrough().optional() }).passthrough().optional(),
+  links: z
+    .object({ pages: z.object({ next: z.string().optional() }).passthrough().optional() })
+    .passthrough()
+    .optional(),
   meta: z.object({ total: z.number().optional() }).passthrough().optional(),
 });
 

@@ -58,7 +58,9 @@ export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarg
   const before = await step(`listing the snapshots of ${droplet}`, () => listDropletSnapshots(api, config.droplet_id, deadline));
   const name = freeSnapshotName(config.name, ctx.now(), new Set(before.map((s) => s.name)));
   ctx.logger.info({ snapshot: name, droplet_id: config.droplet_id }, 'creating snapshot');
-  const action = await step(`creating snapshot ${name} of ${droplet}`, () => snapshotDroplet(api, config.droplet_id, name, deadline));
+  const action = await step(`creating snapshot ${name} of ${droplet}`, () =>
+    snapshotDroplet(api, config.droplet_id, name, deadline),
+  );
   await waitForAction({
     what: `snapshot action ${action.id} of ${droplet}`,
     initial: actionState(action),
@@ -69,7 +71,9 @@ export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarg
     signal: ctx.signal,
     logger: ctx.logger,
   });
-  const { created, managed } = await step(`finding snapshot ${name} of ${droplet}`, () => findByName(ctx, api, config, name, deadline));
+  const { created, managed } = await step(`finding snapshot ${name} of ${droplet}`, () =>
+    findByName(ctx, api, config, name, deadline),
+  );
   ctx.logger.info({ snapshot: name, id: created.id, seconds: Math.round((Date.now() - started) / 1000) }, 'snapshot completed');
   return finishSnapshot(ctx, config, {
     provider: 'digitalocean',
@@ -97,6 +101,14 @@ export function planDroplet(ctx: PlanContext, config: DigitaloceanTarget): Promi
 /** The snapshots this target made, newest first (for `list` and `status`). */
 export async function listDroplet(ctx: PlanContext, config: DigitaloceanTarget): Promise<RemoteBackup[]> {
   const api = new CloudApi(ctx, config);
-  const all = await step(`listing the snapshots of droplet ${config.droplet_id}`, () => listDropletSnapshots(api, config.droplet_id));
-  return newestFirst(sortOut(config.name, all).managed).map(({ name, id, time, size_bytes, state }) => ({ name, id, time, size_bytes, state }));
+  const all = await step(`listing the snapshots of droplet ${config.droplet_id}`, () =>
+    listDropletSnapshots(api, config.droplet_id),
+  );
+  return newestFirst(sortOut(config.name, all).managed).map(({ name, id, time, size_bytes, state }) => ({
+    name,
+    id,
+    time,
+    size_bytes,
+    state,
+  }));
 }

@@ -47,7 +47,11 @@ export const filesystemTarget = defineTarget({
     if (present.length === 0) throw new Error(`none of the paths exist: ${config.paths.join(', ')}`);
     const stats: PackStats = { entries: 0 };
     const source = Readable.from(
-      packPaths(outermost(present), { exclude: makeExcluder(config.exclude), warn: (code, message) => ctx.warn(code, message), signal: ctx.signal }, stats),
+      packPaths(
+        outermost(present),
+        { exclude: makeExcluder(config.exclude), warn: (code, message) => ctx.warn(code, message), signal: ctx.signal },
+        stats,
+      ),
       { objectMode: false, highWaterMark: 1024 * 1024 },
     );
     const info = await ctx.archive.write({

@@ -5,7 +5,18 @@
 // Speed: the walk is synchronous, as GNU tar's is (metadata and small files cost microseconds from the page
 // cache, far less than a thread-pool round trip each), and goes straight into 1 MiB staged chunks (tar-stage.ts).
 // Large files are read asynchronously in 1 MiB reads, one read ahead, so a slow disk does not block the loop.
-import { closeSync, constants, fstatSync, lstatSync, openSync, read, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  read,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../util/errors.js';
 import type { Excluder } from './exclude.js';

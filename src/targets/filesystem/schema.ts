@@ -5,7 +5,12 @@ export const FilesystemTarget = z.strictObject({
   ...targetBaseShape,
   type: z.literal('filesystem'),
   paths: z
-    .array(z.string().min(1).refine((p) => p.startsWith('/'), 'must be an absolute path'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .refine((p) => p.startsWith('/'), 'must be an absolute path'),
+    )
     .min(1, 'name at least one path'),
   exclude: z.array(z.string().min(1)).default([]),
 });

@@ -27,7 +27,10 @@ const ActionResponse = z.object({ action: Action });
 const ImageResponse = z.object({ image: Image });
 const ImagePage = z.object({
   images: z.array(Image).default([]),
-  meta: z.object({ pagination: z.object({ next_page: z.number().int().nullish() }).partial() }).partial().optional(),
+  meta: z
+    .object({ pagination: z.object({ next_page: z.number().int().nullish() }).partial() })
+    .partial()
+    .optional(),
 });
 
 /** Hetzner documents 50 as the largest page. */

@@ -28,7 +28,9 @@ function selectorFor(target: string): string {
 
 /** Ours: a snapshot image whose labels say so (the selector filters on the server; this checks it here too). */
 function isOurs(target: string, image: HcImage): boolean {
-  return image.type === 'snapshot' && image.labels?.['managed-by'] === MANAGED_BY && image.labels['snapshotter-target'] === target;
+  return (
+    image.type === 'snapshot' && image.labels?.['managed-by'] === MANAGED_BY && image.labels['snapshotter-target'] === target
+  );
 }
 
 /** An image as a remote backup; its time is the stamp in its description, else its creation time. */
@@ -53,7 +55,8 @@ async function listOurs(api: CloudApi, target: string, deadline?: number): Promi
 function actionState(action: HcAction): ActionState {
   if (action.status === 'success') return { state: 'done' };
   if (action.status === 'error') {
-    const reason = [action.error?.code, action.error?.message].filter(Boolean).join(': ') || 'Hetzner reports the action as failed';
+    const reason =
+      [action.error?.code, action.error?.message].filter(Boolean).join(': ') || 'Hetzner reports the action as failed';
     return { state: 'failed', reason };
   }
   return { state: 'running', progress: action.progress };

@@ -15,17 +15,29 @@ export const PostgresTarget = z
       .regex(CONTAINER_NAME, 'must be a container name or id matching [a-zA-Z0-9][a-zA-Z0-9_.-]*')
       .optional(),
     /** The database role pg_dumpall and psql connect as (`--username`). */
-    user: z.string().min(1).max(63).regex(/^[^-\s]/, 'must not start with "-" or a space').default('postgres'),
+    user: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[^-\s]/, 'must not start with "-" or a space')
+      .default('postgres'),
     /** Appended to pg_dumpall's arguments as they are (each list item is one argument). */
     extra_args: z.array(z.string()).default([]),
     /** The docker CLI (`podman` works too): one program name or path, no arguments. */
-    docker_command: z.string().regex(/^[^\s-][^\s]*$/, 'must be one program name or path, without arguments').default('docker'),
+    docker_command: z
+      .string()
+      .regex(/^[^\s-][^\s]*$/, 'must be one program name or path, without arguments')
+      .default('docker'),
     /** `docker exec -u <exec_user>`: the OS user in the container (`postgres` for peer authentication). */
     exec_user: z
       .string()
       .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'must be user, uid, user:group or uid:gid')
       .optional(),
-    host: z.string().min(1).regex(/^[^-\s]/, 'must not start with "-" or a space').optional(),
+    host: z
+      .string()
+      .min(1)
+      .regex(/^[^-\s]/, 'must not start with "-" or a space')
+      .optional(),
     port: intLike.pipe(z.number().int().min(1).max(65535)).optional(),
     /** Reaches the child as PGPASSWORD in its environment (with docker: `docker exec -e PGPASSWORD`). */
     password: z.string().min(1).optional(),

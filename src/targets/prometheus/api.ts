@@ -47,7 +47,9 @@ function explain(api: Api, error: unknown): unknown {
     return new PrometheusError(`cannot reach Prometheus at ${where} (check url)`, { cause: error });
   }
   if (error.status === 401 || error.status === 403) {
-    return new PrometheusError(`Prometheus at ${where} refused the credentials (check bearer_token, basic_auth, headers)`, { cause: error });
+    return new PrometheusError(`Prometheus at ${where} refused the credentials (check bearer_token, basic_auth, headers)`, {
+      cause: error,
+    });
   }
   return error;
 }
@@ -86,7 +88,12 @@ export async function checkAdmin(api: Api): Promise<AdminCheck> {
   const http = { ...api.http, retries: 2 };
   let flags: Record<string, unknown> | undefined;
   try {
-    const answer = await sendJson({ method: 'GET', url: `${api.url}/api/v1/status/flags`, headers: api.headers }, http, [200], FlagsAnswer);
+    const answer = await sendJson(
+      { method: 'GET', url: `${api.url}/api/v1/status/flags`, headers: api.headers },
+      http,
+      [200],
+      FlagsAnswer,
+    );
     flags = answer.data;
   } catch (error) {
     if (!(error instanceof HttpError) || error.status === undefined || error.status === 401 || error.status === 403) {
@@ -94,7 +101,7 @@ export async function checkAdmin(api: Api): Promise<AdminCheck> {
     }
   }
   const admin = flags?.['web.enable-admin-api'];
-  const tsdbPath = typeof flags?.['storage.tsdb.path'] === 'string' ? (flags['storage.tsdb.path']) : undefined;
+  const tsdbPath = typeof flags?.['storage.tsdb.path'] === 'string' ? flags['storage.tsdb.path'] : undefined;
   if (admin === 'true' || admin === 'false') return { tsdbPath, adminEnabled: admin === 'true' };
   return { tsdbPath, adminEnabled: await probeAdmin(api) };
 }
@@ -114,5 +121,7 @@ async function probeAdmin(api: Api): Promise<boolean> {
     throw explained;
   }
   if (res.status === 400) return true;
-  throw new PrometheusError(`cannot tell whether the admin API of Prometheus at ${api.http.redact(api.url)} is on (HTTP ${res.status})`);
+  throw new PrometheusError(
+    `cannot tell whether the admin API of Prometheus at ${api.http.redact(api.url)} is on (HTTP ${res.status})`,
+  );
 }

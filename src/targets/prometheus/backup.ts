@@ -44,7 +44,13 @@ async function notFound(api: Api, config: PrometheusTarget, store: SnapshotStore
 }
 
 /** Archives the snapshot through the sink: entries `<name>/<block>/...`. */
-async function archive(ctx: TargetContext, config: PrometheusTarget, store: SnapshotStore, api: Api, name: string): Promise<BackupOutcome> {
+async function archive(
+  ctx: TargetContext,
+  config: PrometheusTarget,
+  store: SnapshotStore,
+  api: Api,
+  name: string,
+): Promise<BackupOutcome> {
   if (!(await store.wait(name, ctx.signal))) throw await notFound(api, config, store, name);
   const source = store.open(name, ctx.signal);
   let blocks: number | null = null;
@@ -53,12 +59,21 @@ async function archive(ctx: TargetContext, config: PrometheusTarget, store: Snap
     info = await ctx.archive.write({
       ext: 'tar.gz',
       source: source.stream,
-      describe: { url: config.url, data_dir: store.dataDir, container: store.container ?? null, snapshot: name, skip_head: config.skip_head },
+      describe: {
+        url: config.url,
+        data_dir: store.dataDir,
+        container: store.container ?? null,
+        snapshot: name,
+        skip_head: config.skip_head,
+      },
       finish: async () => {
         const done = await source.finish();
         blocks = done.blocks;
         if (blocks !== 0) return { entries: done.entries };
-        const warning = { code: 'empty_snapshot', message: `the snapshot ${name} holds no TSDB blocks (with skip_head, only blocks already written to disk are included)` };
+        const warning = {
+          code: 'empty_snapshot',
+          message: `the snapshot ${name} holds no TSDB blocks (with skip_head, only blocks already written to disk are included)`,
+        };
         ctx.warn(warning.code, warning.message);
         return { entries: done.entries, warnings: [warning] };
       },
@@ -66,7 +81,10 @@ async function archive(ctx: TargetContext, config: PrometheusTarget, store: Snap
   } catch (error) {
     source.abort();
     if (error instanceof DockerError) {
-      throw new PrometheusError(`${error.message} — expected the snapshot at ${store.where(name)}: data_dir must be Prometheus' --storage.tsdb.path inside the container`, { cause: error });
+      throw new PrometheusError(
+        `${error.message} — expected the snapshot at ${store.where(name)}: data_dir must be Prometheus' --storage.tsdb.path inside the container`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -91,7 +109,12 @@ export async function backupPrometheus(ctx: TargetContext, config: PrometheusTar
   const api = makeApi(config, ctx.redactor, ctx.signal);
   const name = await createSnapshot(api, config.skip_head);
   ctx.logger.info({ snapshot: store.where(name) }, 'snapshot made');
-  const pending: PendingSnapshot = { name, data_dir: store.dataDir, container: store.container, created_at: ctx.now().toISOString() };
+  const pending: PendingSnapshot = {
+    name,
+    data_dir: store.dataDir,
+    container: store.container,
+    created_at: ctx.now().toISOString(),
+  };
 
   let outcome: BackupOutcome | undefined;
   let failure: unknown;

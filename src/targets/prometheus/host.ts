@@ -25,7 +25,8 @@ async function isDirectory(path: string): Promise<boolean> {
 /** Why this folder cannot be Prometheus' TSDB, or undefined when it looks like one (it has a `wal` folder). */
 export async function dataDirProblem(dataDir: string): Promise<string | undefined> {
   if (!(await isDirectory(dataDir))) return `data_dir ${dataDir} does not exist or is not a folder`;
-  if (!(await isDirectory(join(dataDir, 'wal')))) return `data_dir ${dataDir} does not look like a Prometheus TSDB (no ${join(dataDir, 'wal')})`;
+  if (!(await isDirectory(join(dataDir, 'wal'))))
+    return `data_dir ${dataDir} does not look like a Prometheus TSDB (no ${join(dataDir, 'wal')})`;
   return undefined;
 }
 
@@ -75,7 +76,9 @@ export async function removeSnapshot(path: string): Promise<void> {
   try {
     await rm(path, { recursive: true, force: true });
   } catch (error) {
-    throw new Error(`cannot remove ${path} (snapshotter needs write access to the snapshots folder): ${errorMessage(error)}`, { cause: error });
+    throw new Error(`cannot remove ${path} (snapshotter needs write access to the snapshots folder): ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
 }
 

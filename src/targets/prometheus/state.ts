@@ -44,7 +44,8 @@ export class StateFile {
       json = undefined;
     }
     const parsed = State.safeParse(json);
-    if (!parsed.success) throw new Error(`${this.path} is not a state file of this target; move it away and check <data_dir>/snapshots by hand`);
+    if (!parsed.success)
+      throw new Error(`${this.path} is not a state file of this target; move it away and check <data_dir>/snapshots by hand`);
     return parsed.data.snapshots;
   }
 

@@ -31,14 +31,24 @@ export function writeConfig(dir: string, targetLines: string[]): string {
 }
 
 /** `snapshotter run -c <file> [args]`, asserting that the token appears nowhere it wrote. */
-export async function runCloud(file: string, dir: string, token: string, args: string[] = ['--json'], env: Record<string, string> = {}): Promise<CloudRun> {
+export async function runCloud(
+  file: string,
+  dir: string,
+  token: string,
+  args: string[] = ['--json'],
+  env: Record<string, string> = {},
+): Promise<CloudRun> {
   const result = await runCli(['run', '-c', file, ...args], { env });
   // pino-roll numbers its files (snapshotter.1.log, ...): read every one.
   const log = readdirSync(dir)
     .filter((f) => /^snapshotter.*\.log$/.test(f))
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('');
-  for (const [where, text] of [['stdout', result.stdout], ['stderr', result.stderr], ['log file', log]] as const) {
+  for (const [where, text] of [
+    ['stdout', result.stdout],
+    ['stderr', result.stderr],
+    ['log file', log],
+  ] as const) {
     expect(text.includes(token), `the token leaked into ${where}`).toBe(false);
   }
   let report: RunReport | undefined;

@@ -22,7 +22,10 @@ interface DoAction {
   completed_at: string | null;
 }
 
-const error = (status: number, id: string, message: string): Reply => ({ status, body: { id, message, request_id: `req-${id}-1` } });
+const error = (status: number, id: string, message: string): Reply => ({
+  status,
+  body: { id, message, request_id: `req-${id}-1` },
+});
 
 export class DigitalOceanFake {
   readonly server: FakeServer;
@@ -42,7 +45,11 @@ export class DigitalOceanFake {
     this.server = new FakeServer(
       (req) => this.route(req),
       () => error(401, 'unauthorized', 'Unable to authenticate you'),
-      () => ({ 'ratelimit-limit': '5000', 'ratelimit-remaining': '4999', 'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60) }),
+      () => ({
+        'ratelimit-limit': '5000',
+        'ratelimit-remaining': '4999',
+        'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 60),
+      }),
       token,
     );
   }
@@ -65,7 +72,10 @@ export class DigitalOceanFake {
   }
 
   names(droplet: number): string[] {
-    return this.snapshots.filter((s) => s.droplet === droplet).map((s) => s.name).sort();
+    return this.snapshots
+      .filter((s) => s.droplet === droplet)
+      .map((s) => s.name)
+      .sort();
   }
 
   private actionBody(a: DoAction) {
@@ -101,7 +111,10 @@ export class DigitalOceanFake {
       size_gigabytes: s.size_gigabytes,
       type: s.type,
     }));
-    return { status: 200, body: { snapshots, links: Object.keys(pages).length > 0 ? { pages } : {}, meta: { total: all.length } } };
+    return {
+      status: 200,
+      body: { snapshots, links: Object.keys(pages).length > 0 ? { pages } : {}, meta: { total: all.length } },
+    };
   }
 
   private poll(a: DoAction): void {
@@ -113,21 +126,39 @@ export class DigitalOceanFake {
       return;
     }
     a.status = 'completed';
-    this.snapshots.push({ id: (this.nextId += 1), name: a.name, created_at: a.completed_at, droplet: a.droplet, type: 'snapshot', size_gigabytes: 2.5 });
+    this.snapshots.push({
+      id: (this.nextId += 1),
+      name: a.name,
+      created_at: a.completed_at,
+      droplet: a.droplet,
+      type: 'snapshot',
+      size_gigabytes: 2.5,
+    });
   }
 
   private route(req: Received): Reply {
     let m: string[] | undefined;
     if (req.method === 'GET' && (m = match(req.path, '/v2/droplets/:id/snapshots'))) {
       const droplet = Number(m[0]);
-      return this.droplets.has(droplet) ? this.list(req, droplet) : error(404, 'not_found', 'The resource you were accessing could not be found.');
+      return this.droplets.has(droplet)
+        ? this.list(req, droplet)
+        : error(404, 'not_found', 'The resource you were accessing could not be found.');
     }
     if (req.method === 'POST' && (m = match(req.path, '/v2/droplets/:id/actions'))) {
       const droplet = Number(m[0]);
       if (!this.droplets.has(droplet)) return error(404, 'not_found', 'The resource you were accessing could not be found.');
       const body = req.body as { type?: string; name?: string };
-      if (body?.type !== 'snapshot' || typeof body.name !== 'string') return error(422, 'unprocessable_entity', 'fake: expected a named snapshot');
-      const action: DoAction = { id: (this.nextId += 1), droplet, name: body.name, status: 'in-progress', polls: 0, started_at: new Date().toISOString(), completed_at: null };
+      if (body?.type !== 'snapshot' || typeof body.name !== 'string')
+        return error(422, 'unprocessable_entity', 'fake: expected a named snapshot');
+      const action: DoAction = {
+        id: (this.nextId += 1),
+        droplet,
+        name: body.name,
+        status: 'in-progress',
+        polls: 0,
+        started_at: new Date().toISOString(),
+        completed_at: null,
+      };
       this.actions.set(action.id, action);
       return { status: 201, body: this.actionBody(action) };
     }

@@ -69,7 +69,13 @@ export class FakeServer {
     } catch {
       body = raw;
     }
-    const received: Received = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, authorization: req.headers.authorization };
+    const received: Received = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      body,
+      authorization: req.headers.authorization,
+    };
     this.received.push(received);
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.respond(res, this.unauthorized());
     const fault = this.faults.find((f) => f.times > 0 && f.method === received.method && f.path.test(received.path));

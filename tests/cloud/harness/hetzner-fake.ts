@@ -24,7 +24,10 @@ interface HcAction {
   finished: string | null;
 }
 
-const error = (status: number, code: string, message: string): Reply => ({ status, body: { error: { code, message, details: null } } });
+const error = (status: number, code: string, message: string): Reply => ({
+  status,
+  body: { error: { code, message, details: null } },
+});
 
 /** Kubernetes-style selector terms joined by commas: `k=v`, `k==v`, `k!=v`, `k`, `!k`. */
 function selects(selector: string, labels: Record<string, string>): boolean {
@@ -57,7 +60,11 @@ export class HetznerFake {
     this.server = new FakeServer(
       (req) => this.route(req),
       () => error(401, 'unauthorized', 'unable to authenticate'),
-      () => ({ 'RateLimit-Limit': '3600', 'RateLimit-Remaining': '3599', 'RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 1) }),
+      () => ({
+        'RateLimit-Limit': '3600',
+        'RateLimit-Remaining': '3599',
+        'RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 1),
+      }),
       token,
     );
   }
@@ -71,7 +78,16 @@ export class HetznerFake {
   }
 
   seed(server: number, description: string, created: string, labels: Record<string, string> = {}, protect = false): HcImage {
-    const image: HcImage = { id: (this.nextId += 1), type: 'snapshot', status: 'available', description, created, labels, protected: protect, server };
+    const image: HcImage = {
+      id: (this.nextId += 1),
+      type: 'snapshot',
+      status: 'available',
+      description,
+      created,
+      labels,
+      protected: protect,
+      server,
+    };
     this.images.push(image);
     return image;
   }
@@ -134,7 +150,11 @@ export class HetznerFake {
       q.set('page', String(p));
       return `<${this.publicBase}${req.path}?${q.toString()}>`;
     };
-    const links = [page > 1 ? `${link(page - 1)}; rel="prev"` : '', page < last ? `${link(page + 1)}; rel="next"` : '', `${link(last)}; rel="last"`];
+    const links = [
+      page > 1 ? `${link(page - 1)}; rel="prev"` : '',
+      page < last ? `${link(page + 1)}; rel="next"` : '',
+      `${link(last)}; rel="last"`,
+    ];
     return {
       status: 200,
       headers: { Link: links.filter(Boolean).join(', ') },
@@ -176,7 +196,15 @@ export class HetznerFake {
       const body = req.body as { description?: string; type?: string; labels?: Record<string, string> };
       const image = this.seed(server, body.description ?? 'auto', new Date().toISOString(), body.labels ?? {});
       image.status = 'creating';
-      const action: HcAction = { id: (this.nextId += 1), image: image.id, server, status: 'running', polls: 0, started: new Date().toISOString(), finished: null };
+      const action: HcAction = {
+        id: (this.nextId += 1),
+        image: image.id,
+        server,
+        status: 'running',
+        polls: 0,
+        started: new Date().toISOString(),
+        finished: null,
+      };
       this.actions.set(action.id, action);
       return { status: 201, body: { image: this.imageBody(image), action: this.actionBody(action) } };
     }

@@ -20,7 +20,10 @@ function resolvePointer(doc: Json, pointer: string): Json {
 /** Writes `<dir>/<name>` holding the spec's `paths` (all methods) and the components they reach; returns its path. */
 export function writeSpecSubset(specFile: string, paths: readonly string[], dir: string, name: string): string {
   if (process.env.SNAPSHOTTER_PRISM_FULL_SPEC === '1') return specFile;
-  const doc = JSON.parse(readFileSync(specFile, 'utf8')) as { [key: string]: Json } & { paths: Record<string, Json>; components?: Record<string, Record<string, Json>> };
+  const doc = JSON.parse(readFileSync(specFile, 'utf8')) as { [key: string]: Json } & {
+    paths: Record<string, Json>;
+    components?: Record<string, Record<string, Json>>;
+  };
   const missing = paths.filter((p) => !(p in doc.paths));
   if (missing.length > 0) throw new Error(`${specFile} has no path ${missing.join(', ')}`);
   const refs = new Set<string>();
