@@ -1,6 +1,7 @@
 // Composition root: turns CLI options into a loaded config, a logger and a run context. Commands call these.
 import { loadConfig, locateConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type LoggerHandle, type LogLevel } from './logging/logger.js';
+import type { RunContext } from './orchestrator/run-target.js';
 import type { TargetConfig } from './targets/registry.js';
 import { UsageError } from './util/errors.js';
 import { Redactor } from './util/redact.js';
@@ -57,4 +58,16 @@ export function selectTargets(targets: readonly TargetConfig[], names: readonly 
     );
   }
   return targets.filter((t) => names.includes(t.name));
+}
+
+/** The context the orchestrator works in for a command: the session's config and logger, the real clock. */
+export function runContext(session: Session, io: Io, signal: AbortSignal = new AbortController().signal): RunContext {
+  return {
+    config: session.config,
+    logger: session.log.logger,
+    redactor: session.redactor,
+    now: () => new Date(),
+    env: io.env,
+    signal,
+  };
 }

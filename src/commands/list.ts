@@ -1,8 +1,7 @@
 // `snapshotter list`: the complete backups of each target (and its provider snapshots), newest first, with time,
 // age, size and state. Read-only: takes no lock. Exit 1 when a target's backups could not be listed.
-import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
+import { type GlobalOptions, type Io, openSession, runContext, selectTargets } from '../app.js';
 import { inventory } from '../orchestrator/inventory.js';
-import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT } from '../report.js';
 import { formatInventory } from './retention-format.js';
 
@@ -13,17 +12,10 @@ export interface ListOptions extends GlobalOptions {
 /** Prints the selected targets' backups and returns the exit code. */
 export async function listCommand(options: ListOptions, io: Io): Promise<number> {
   const session = await openSession(options, io);
-  const { config, redactor, log } = session;
+  const { config, log } = session;
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = {
-      config,
-      logger: log.logger,
-      redactor,
-      now: () => new Date(),
-      env: io.env,
-      signal: new AbortController().signal,
-    };
+    const run = runContext(session, io);
     const listed = await inventory(run, selected);
     io.stdout.write(options.json ? JSON.stringify({ targets: listed }, null, 2) + '\n' : formatInventory(listed));
     return listed.some((t) => t.error !== null) ? EXIT.failure : EXIT.ok;

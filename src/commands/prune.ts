@@ -1,10 +1,9 @@
 // `snapshotter prune`: apply retention without backing up. Holds the run lock unless --dry-run (which deletes
 // nothing and takes no lock). Exit 0 when every target was pruned, 1 when any failed, 3 when the lock is held.
 import { existsSync } from 'node:fs';
-import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
+import { type GlobalOptions, type Io, openSession, runContext, selectTargets } from '../app.js';
 import { acquireLock, type Lock } from '../orchestrator/lock.js';
 import { pruneTargets } from '../orchestrator/retention.js';
-import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT } from '../report.js';
 import { errorMessage } from '../util/errors.js';
 import { formatPrunes } from './retention-format.js';
@@ -17,19 +16,12 @@ export interface PruneCommandOptions extends GlobalOptions {
 /** Prunes the selected targets (or shows what would go) and returns the exit code. */
 export async function pruneCommand(options: PruneCommandOptions, io: Io): Promise<number> {
   const session = await openSession(options, io);
-  const { config, redactor, log } = session;
+  const { config, log } = session;
   const dryRun = options.dryRun === true;
   let lock: Lock | undefined;
   try {
     const selected = selectTargets(config.targets, options.target);
-    const run: RunContext = {
-      config,
-      logger: log.logger,
-      redactor,
-      now: () => new Date(),
-      env: io.env,
-      signal: new AbortController().signal,
-    };
+    const run = runContext(session, io);
     // Without a backup folder there is nothing to prune (and no folder for the default lock file).
     if (!dryRun && existsSync(config.backup_dir)) lock = await acquireLock(config.lock_file);
     const prunes = await pruneTargets(run, selected, { dryRun });

@@ -1,5 +1,5 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
-import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
+import { openSession, selectTargets, type GlobalOptions, type Io, runContext } from '../app.js';
 import { planTargets } from '../orchestrator/dry-run.js';
 import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
 import { metricsPhases } from '../metrics/index.js';
@@ -20,17 +20,12 @@ export interface RunOptions extends GlobalOptions {
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const progress = terminalProgress(io.stderr, options.json === true);
   const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io);
-  const { config, redactor, log } = session;
+  const { config, log } = session;
   const interrupt = interruptOnSignals();
   try {
     const selected = selectTargets(config.targets, options.target);
     const run: RunContext = {
-      config,
-      logger: log.logger,
-      redactor,
-      now: () => new Date(),
-      env: io.env,
-      signal: interrupt.signal,
+      ...runContext(session, io, interrupt.signal),
       progress: progress && ((t) => progress.track(t)),
     };
     if (options.dryRun) {

@@ -1,9 +1,8 @@
 // `snapshotter status`: per target the newest complete backup and its age. Exit 1 when any target's newest backup
 // is older than --max-age (else the target's `max_age`) or it has none — a freshness check that still fires when
 // cron silently stopped running snapshotter. Read-only: takes no lock.
-import { openSession, type GlobalOptions, type Io } from '../app.js';
+import { type GlobalOptions, type Io, openSession, runContext } from '../app.js';
 import { freshness, inventory } from '../orchestrator/inventory.js';
-import type { RunContext } from '../orchestrator/run-target.js';
 import { EXIT } from '../report.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
@@ -26,16 +25,9 @@ function maxAgeFlag(text: string | undefined): number | undefined {
 export async function statusCommand(options: StatusOptions, io: Io): Promise<number> {
   const maxAge = maxAgeFlag(options.maxAge);
   const session = await openSession(options, io);
-  const { config, redactor, log } = session;
+  const { config, log } = session;
   try {
-    const run: RunContext = {
-      config,
-      logger: log.logger,
-      redactor,
-      now: () => new Date(),
-      env: io.env,
-      signal: new AbortController().signal,
-    };
+    const run = runContext(session, io);
     const statuses = freshness(config.targets, await inventory(run, config.targets), maxAge);
     const ok = statuses.every((s) => s.status === 'ok');
     io.stdout.write(options.json ? JSON.stringify({ ok, targets: statuses }, null, 2) + '\n' : formatStatus(statuses));
