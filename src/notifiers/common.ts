@@ -54,7 +54,6 @@ export const jsonTemplate = z
     };
     walk(value, []);
   });
-export type JsonTemplate = z.infer<typeof jsonTemplate>;
 
 /** The config error for an unknown placeholder, listing the ones that exist. */
 function unknownMessage(name: string): string {
