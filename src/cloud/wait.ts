@@ -76,3 +76,18 @@ export async function waitForAction(options: WaitOptions): Promise<void> {
     if (last.state === 'running') options.logger.debug({ progress: last.progress }, `${options.what} running`);
   }
 }
+
+/** waitForAction with a cloud target's own poll interval and wait timeout, and the run's signal and logger. */
+export function waitForTargetAction(
+  ctx: { signal: AbortSignal; logger: Logger },
+  config: { poll_interval: number; wait_timeout: number },
+  action: Pick<WaitOptions, 'what' | 'check' | 'deadline' | 'initial'>,
+): Promise<void> {
+  return waitForAction({
+    ...action,
+    intervalMs: config.poll_interval,
+    timeoutMs: config.wait_timeout,
+    signal: ctx.signal,
+    logger: ctx.logger,
+  });
+}

@@ -21,34 +21,19 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST_SUFFIX, SIDECAR_SUFFIX } from '../../src/archive/names.js';
-import { ArchiveWriter, type ArchiveInfo } from '../../src/archive/sink.js';
+import type { ArchiveInfo } from '../../src/archive/sink.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import { makeExcluder } from '../../src/targets/filesystem/exclude.js';
 import { packPaths } from '../../src/targets/filesystem/pack.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
 
 const MIB = 1024 * 1024;
 const SIZES = [0, 1, 511, 512, 513, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1, MIB - 1, MIB, MIB + 1, 3 * MIB + 7];
 
 const tools = (): boolean =>
   requireBinaries('fast path', { tar: findBinary('tar'), gzip: findBinary('gzip'), sha256sum: findBinary('sha256sum') });
-
-function writer(dir: string): ArchiveWriter {
-  return new ArchiveWriter({
-    dir,
-    target: 'files',
-    type: 'filesystem',
-    hostname: 'test',
-    toolName: 'snapshotter',
-    toolVersion: '0.0.0',
-    compressionLevel: 6,
-    verifyAfterWrite: true,
-    now: () => new Date(),
-    redact: (text) => text,
-    signal: new AbortController().signal,
-  });
-}
 
 /** Text that compresses, then random bytes that do not: both kinds cross every boundary. */
 function content(size: number, seed: number): Buffer {
@@ -109,7 +94,7 @@ async function backup(root: string): Promise<{ info: ArchiveInfo; out: string; w
     ),
     { objectMode: false, highWaterMark: MIB },
   );
-  const info = await writer(out).write({ ext: 'tar.gz', source, describe: {}, finish: () => ({ entries: stats.entries }) });
+  const info = await testWriter(out).write({ ext: 'tar.gz', source, describe: {}, finish: () => ({ entries: stats.entries }) });
   return { info, out, warnings };
 }
 
@@ -176,7 +161,7 @@ describe('fast path: packer → parallel gzip → file', () => {
       }
     };
     const out = tmpDir();
-    const info = await writer(out).write({ ext: 'sql.gz', source: Readable.from(pieces()), describe: {} });
+    const info = await testWriter(out).write({ ext: 'sql.gz', source: Readable.from(pieces()), describe: {} });
     execFileSync('gzip', ['-t', info.path]);
     expect(execFileSync('gzip', ['-dc', info.path], { maxBuffer: 16 * MIB }).equals(dump)).toBe(true);
     execFileSync('sha256sum', ['-c', `${info.name}${SIDECAR_SUFFIX}`], { cwd: out });
@@ -187,7 +172,7 @@ describe('fast path: packer → parallel gzip → file', () => {
   it('an empty tar (no entries) makes a valid archive', async () => {
     if (!tools()) return;
     const out = tmpDir();
-    const info = await writer(out).write({
+    const info = await testWriter(out).write({
       ext: 'tar.gz',
       source: Readable.from([Buffer.alloc(1024)]),
       describe: {},

@@ -1,7 +1,6 @@
 // The digitalocean target end to end: the built CLI talks to a stateful fake of DigitalOcean's API through
 // Stoplight Prism, which validates every request (and every fake answer) against the official OpenAPI spec.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
@@ -12,8 +11,8 @@ import { Redactor } from '../../src/util/redact.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCloud, writeConfig } from './harness/cloud-cli.js';
 import { DigitalOceanFake } from './harness/digitalocean-fake.js';
-import { writeSpecSubset } from './harness/spec-subset.js';
-import { specAvailable, specPath, startPrism, startRecorder, type PrismProxy, type Recorder } from './harness/prism.js';
+import { specAvailable, type Recorder } from './harness/prism.js';
+import { startValidatedApi, type ValidatedApi } from './harness/validated-api.js';
 
 const TOKEN = 'dop_v1_0123456789abcdefSECRETtoken';
 const DROPLET = 4242;
@@ -28,22 +27,18 @@ const run = specAvailable('digitalocean target tests (Prism validation)', 'digit
 
 describe.skipIf(!run)('digitalocean target, every request validated against the official spec', () => {
   const fake = new DigitalOceanFake(TOKEN);
-  let prism: PrismProxy;
+  let api: ValidatedApi;
   let recorder: Recorder;
-  const specDir = mkdtempSync(join(tmpdir(), 'snapshotter-spec-'));
 
   beforeAll(async () => {
     await fake.server.start();
-    const spec = writeSpecSubset(specPath('digitalocean-public.v2.json'), DO_PATHS, specDir, 'digitalocean.json');
-    prism = await startPrism(spec, fake.server.url);
-    recorder = await startRecorder(prism.url);
+    api = await startValidatedApi(fake.server.url, 'digitalocean-public.v2.json', DO_PATHS);
+    recorder = api.recorder;
     fake.publicBase = recorder.url;
   });
   afterAll(async () => {
-    await recorder?.stop();
-    await prism?.stop();
+    await api?.stop();
     await fake.server.stop();
-    rmSync(specDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     fake.reset();

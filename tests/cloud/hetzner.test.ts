@@ -1,8 +1,5 @@
 // The hetzner target end to end: the built CLI talks to a stateful fake of the Hetzner Cloud API through
 // Stoplight Prism, which validates every request (and every fake answer) against the official OpenAPI spec.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendJson } from '../../src/http/client.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -12,8 +9,8 @@ import { Redactor } from '../../src/util/redact.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCloud, writeConfig } from './harness/cloud-cli.js';
 import { HetznerFake } from './harness/hetzner-fake.js';
-import { specAvailable, specPath, startPrism, startRecorder, type PrismProxy, type Recorder } from './harness/prism.js';
-import { writeSpecSubset } from './harness/spec-subset.js';
+import { specAvailable, type Recorder } from './harness/prism.js';
+import { startValidatedApi, type ValidatedApi } from './harness/validated-api.js';
 
 const TOKEN = 'hcloudTOKEN0123456789abcdefSECRET';
 const SERVER = 77;
@@ -23,24 +20,18 @@ const run = specAvailable('hetzner target tests (Prism validation)', 'hetzner-cl
 
 describe.skipIf(!run)('hetzner target, every request validated against the official spec', () => {
   const fake = new HetznerFake(TOKEN);
-  const specDir = mkdtempSync(join(tmpdir(), 'snapshotter-spec-'));
-  let prism: PrismProxy;
+  let api: ValidatedApi;
   let recorder: Recorder;
 
   beforeAll(async () => {
     await fake.server.start();
-    prism = await startPrism(
-      writeSpecSubset(specPath('hetzner-cloud.v1.json'), HC_PATHS, specDir, 'hetzner.json'),
-      fake.server.url,
-    );
-    recorder = await startRecorder(prism.url);
+    api = await startValidatedApi(fake.server.url, 'hetzner-cloud.v1.json', HC_PATHS);
+    recorder = api.recorder;
     fake.publicBase = recorder.url;
   });
   afterAll(async () => {
-    await recorder?.stop();
-    await prism?.stop();
+    await api?.stop();
     await fake.server.stop();
-    rmSync(specDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     fake.reset();

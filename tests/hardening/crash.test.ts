@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { ArchiveWriter } from '../../src/archive/sink.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
 import { randomFile } from '../helpers/files.js';
 
 function makeSource(dir: string): void {
@@ -114,19 +114,7 @@ describe('SIGKILL at random moments of a prune', () => {
       // 30 more complete backups, an hour apart; the newest two must survive whatever happens to the prune.
       for (let j = 0; j < 30; j++, count++) {
         const now = new Date(start + count * 3_600_000);
-        const writer = new ArchiveWriter({
-          dir: folder,
-          target: 'files',
-          type: 'filesystem',
-          hostname: 'h',
-          toolName: 'snapshotter',
-          toolVersion: '0',
-          compressionLevel: 1,
-          verifyAfterWrite: false,
-          now: () => now,
-          redact: (t) => t,
-          signal: new AbortController().signal,
-        });
+        const writer = testWriter(folder, { compressionLevel: 1, verifyAfterWrite: false, now: () => now });
         await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
       }
       const newest = [count - 1, count - 2].map((k) =>

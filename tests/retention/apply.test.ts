@@ -5,25 +5,19 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/archive/catalog.js';
-import { ArchiveWriter } from '../../src/archive/sink.js';
 import { removeStaleFiles } from '../../src/orchestrator/stale.js';
 import { planPrune, pruneTarget } from '../../src/retention/apply.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
 
 /** Writes one complete sql.gz backup of `target` stamped at `iso`; returns its archive name. */
 async function backupAt(dir: string, target: string, iso: string): Promise<string> {
-  const writer = new ArchiveWriter({
-    dir,
+  const writer = testWriter(dir, {
     target,
     type: 'test',
-    hostname: 'test-host',
-    toolName: 'snapshotter',
-    toolVersion: '0.0.0',
     compressionLevel: 1,
     verifyAfterWrite: false,
     now: () => new Date(iso),
-    redact: (t) => t,
-    signal: new AbortController().signal,
   });
   const info = await writer.write({ ext: 'sql.gz', source: Readable.from([`dump of ${iso}\n`]), describe: {} });
   return info.name;

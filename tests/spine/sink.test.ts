@@ -3,25 +3,18 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ArchiveWriter, type ArchiveWriterOptions } from '../../src/archive/sink.js';
+import type { ArchiveWriter } from '../../src/archive/sink.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
 
 const SQL_END = '-- PostgreSQL database cluster dump complete\n';
 
-function writer(dir: string, now: Date, extra: Partial<ArchiveWriterOptions> = {}): ArchiveWriter {
-  return new ArchiveWriter({
-    dir,
+function writer(dir: string, now: Date): ArchiveWriter {
+  return testWriter(dir, {
     target: 'db',
     type: 'postgres',
-    hostname: 'test-host',
-    toolName: 'snapshotter',
-    toolVersion: '0.0.0',
-    compressionLevel: 6,
-    verifyAfterWrite: true,
     now: () => now,
     redact: (text) => text.replaceAll('hunter2', '***'),
-    signal: new AbortController().signal,
-    ...extra,
   });
 }
 

@@ -6,7 +6,7 @@ import { step } from '../../cloud/errors.js';
 import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
 import { planSnapshot, type Listing } from '../../cloud/plan.js';
 import { freeSnapshotName, managedTime, newestFirst } from '../../cloud/retention.js';
-import { waitForAction, type ActionState } from '../../cloud/wait.js';
+import { waitForTargetAction, type ActionState } from '../../cloud/wait.js';
 import type { BackupOutcome, Plan, PlanContext, RemoteBackup, TargetContext } from '../types.js';
 import { deleteSnapshot, getAction, listDropletSnapshots, snapshotDroplet, type DoAction, type DoSnapshot } from './api.js';
 import type { DigitaloceanTarget } from './schema.js';
@@ -61,15 +61,11 @@ export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarg
   const action = await step(`creating snapshot ${name} of ${droplet}`, () =>
     snapshotDroplet(api, config.droplet_id, name, deadline),
   );
-  await waitForAction({
+  await waitForTargetAction(ctx, config, {
     what: `snapshot action ${action.id} of ${droplet}`,
     initial: actionState(action),
     check: async (d) => actionState(await getAction(api, action.id, d)),
-    intervalMs: config.poll_interval,
     deadline,
-    timeoutMs: config.wait_timeout,
-    signal: ctx.signal,
-    logger: ctx.logger,
   });
   const { created, managed } = await step(`finding snapshot ${name} of ${droplet}`, () =>
     findByName(ctx, api, config, name, deadline),

@@ -8,7 +8,7 @@ import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
 import { planSnapshot } from '../../cloud/plan.js';
 import type { DeleteOutcome } from '../../cloud/prune.js';
 import { managedTime, newestFirst, snapshotName } from '../../cloud/retention.js';
-import { waitForAction, type ActionState } from '../../cloud/wait.js';
+import { waitForTargetAction, type ActionState } from '../../cloud/wait.js';
 import { HttpError } from '../../http/client.js';
 import type { BackupOutcome, Plan, PlanContext, RemoteBackup, TargetContext } from '../types.js';
 import { createImage, deleteImage, getAction, getImage, listSnapshots, type HcAction, type HcImage } from './api.js';
@@ -100,15 +100,11 @@ export async function backupServer(ctx: TargetContext, config: HetznerTarget): P
   const created = await step(`creating snapshot ${name} of ${server}`, () => createWhenFree(ctx, api, config, name, deadline));
   const action = created.action;
   if (!action) throw new Error(`creating snapshot ${name} of ${server}: the answer held no action to wait for`);
-  await waitForAction({
+  await waitForTargetAction(ctx, config, {
     what: `snapshot action ${action.id} of ${server}`,
     initial: actionState(action),
     check: async (d) => actionState(await getAction(api, action.id, d)),
-    intervalMs: config.poll_interval,
     deadline,
-    timeoutMs: config.wait_timeout,
-    signal: ctx.signal,
-    logger: ctx.logger,
   });
   const managed = await step(`listing the snapshots of ${server}`, () => listOurs(api, config.name));
   const imageId = created.image?.id;
