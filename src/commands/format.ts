@@ -20,6 +20,7 @@ export function formatReport(report: RunReport): string {
     `${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`,
   );
   for (const n of report.notifications.filter((d) => !d.ok)) lines.push(`notification not delivered: ${formatDelivery(n)}`);
+  for (const h of (report.hooks ?? []).filter((x) => x.error !== null)) lines.push(`run hook failed: ${h.error}`);
   return lines.join('\n') + '\n';
 }
 

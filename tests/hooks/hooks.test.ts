@@ -128,14 +128,19 @@ targets:
   - { name: one, type: filesystem, paths: [$DIR/src], hooks: { before: [[$DIR/rec, never]] } }
   - { name: two, type: filesystem, paths: [$DIR/src] }
 `);
-    const result = await runCli(['run', '-c', h.config, '--json']);
+    const result = await runCli(['run', '-c', h.config]);
     expect(result.exitCode, result.stderr).toBe(1);
-    const report = JSON.parse(result.stdout);
-    for (const target of report.targets) {
-      expect(target).toMatchObject({ status: 'failure', artifact: null, hooks: [] });
-      expect(target.error).toMatch(/^run before hook `.*\/no-such-mount-helper` could not start \(.*ENOENT/);
+    const lines = result.stdout.split('\n');
+    for (const name of ['one', 'two']) {
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^FAIL ${name}  run before hook \`.*/no-such-mount-helper\` could not start \\(.*ENOENT`),
+        ),
+      );
     }
-    expect(report.hooks.map((x: { event: string }) => x.event)).toEqual(['before', 'after', 'on_failure']);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^run hook failed: before hook `.*\/no-such-mount-helper` could not start/),
+    );
     expect(h.events()).toEqual([
       'run-after event=after target= type= status=failure archive=none host=hh',
       'run-failure event=on_failure target= type= status=failure archive=none host=hh',
