@@ -2,6 +2,7 @@
 import type { NotificationPreview } from '../notifiers/notify.js';
 import type { NotificationDelivery, RunReport } from '../report.js';
 import type { TargetPlan } from '../orchestrator/dry-run.js';
+import type { RunHookPlan } from '../hooks/plan.js';
 import { formatBytes } from '../util/duration.js';
 
 export function formatReport(report: RunReport): string {
@@ -19,16 +20,20 @@ export function formatReport(report: RunReport): string {
     `${head}${report.status}: ${succeeded} of ${total} targets succeeded, ${failed} failed (${report.duration_seconds}s)`,
   );
   for (const n of report.notifications.filter((d) => !d.ok)) lines.push(`notification not delivered: ${formatDelivery(n)}`);
+  for (const h of (report.hooks ?? []).filter((x) => x.error !== null)) lines.push(`run hook failed: ${h.error}`);
   return lines.join('\n') + '\n';
 }
 
-export function formatPlans(plans: readonly TargetPlan[]): string {
+export function formatPlans(plans: readonly TargetPlan[], hooks?: RunHookPlan): string {
   const out: string[] = ['DRY RUN: nothing is written, deleted or sent.'];
+  if (hooks && hooks.before.length > 0) out.push('run hooks before every target:', ...hooks.before.map((h) => `  - ${h}`));
   for (const plan of plans) {
     out.push(`target ${plan.name} (${plan.type})${plan.problems.length > 0 ? ': WOULD FAIL' : ''}`);
     for (const step of plan.steps) out.push(`  - ${step}`);
     for (const problem of plan.problems) out.push(`  ! ${problem}`);
   }
+  const last = hooks ? [...hooks.after, ...hooks.on_failure] : [];
+  if (last.length > 0) out.push('run hooks after every target:', ...last.map((h) => `  - ${h}`));
   return out.join('\n') + '\n';
 }
 

@@ -1,5 +1,6 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
 import { openSession, selectTargets, type GlobalOptions, type Io, runContext } from '../app.js';
+import { planRunHooks } from '../hooks/plan.js';
 import { planTargets } from '../orchestrator/dry-run.js';
 import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
 import { metricsPhases } from '../metrics/index.js';
@@ -32,10 +33,11 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
       const notifications = notificationForecast(run, plans);
+      const hooks = planRunHooks(config.hooks, run.redactor);
       io.stdout.write(
         options.json
-          ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications }, null, 2) + '\n'
-          : formatPlans(plans) +
+          ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications, hooks }, null, 2) + '\n'
+          : formatPlans(plans, hooks) +
               formatPrunes(retention, 'retention after a successful backup') +
               formatNotificationPreviews(notifications),
       );

@@ -1,5 +1,6 @@
 // Zod building blocks shared by every schema: durations, sizes, names, retention and the keys every target has.
 import { z } from 'zod';
+import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';
 
 /** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
@@ -80,6 +81,9 @@ export const targetBaseShape = {
   verify_after_write: boolLike.default(true),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
+  hooks: HookSet.optional(),
+  /** Unset: the top-level `hook_timeout`. */
+  hook_timeout: duration.optional(),
 };
 
 export interface TargetBase {
@@ -91,4 +95,6 @@ export interface TargetBase {
   verify_after_write: boolean;
   max_age?: number | undefined;
   min_size_ratio: number;
+  hooks?: HookSet | undefined;
+  hook_timeout?: number | undefined;
 }

@@ -1,9 +1,10 @@
 // The config schema: the top-level keys here, each target's keys from its module through the registry.
 import { z } from 'zod';
+import { DEFAULT_HOOK_TIMEOUT_MS, HookSet } from '../hooks/schema.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
-import { defaultsShape, intLike, size } from './common.js';
+import { defaultsShape, duration, intLike, size } from './common.js';
 
 export const RootConfig = z.strictObject({
   backup_dir: z.string().min(1),
@@ -26,6 +27,8 @@ export const RootConfig = z.strictObject({
     })
     .min(1, 'declare at least one target'),
   notifications: NotificationsConfig.prefault({}),
+  hooks: HookSet.optional(),
+  hook_timeout: duration.default(DEFAULT_HOOK_TIMEOUT_MS),
 });
 
 type Root = z.infer<typeof RootConfig>;

@@ -28,6 +28,8 @@ export interface RunningProcess {
   /** The command line, secrets masked. */
   command: string;
   stdout: Readable;
+  /** Also read by the bounded tail; a second reader (hook output to the log) may attach. */
+  stderr: Readable;
   stdin: Writable | null;
   /** Resolves once the child has ended and its pipes are closed; never rejects. */
   exited: Promise<ProcessExit>;
@@ -96,6 +98,7 @@ export function startProcess(spec: CommandSpec, options: ProcessOptions): Runnin
   return {
     command,
     stdout: child.stdout,
+    stderr: child.stderr,
     stdin: child.stdin ?? null,
     exited,
     stop,

@@ -13,6 +13,8 @@ import { formatDuration } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { withHooks } from '../hooks/around.js';
+import type { HookScope } from '../hooks/run-hook.js';
 import { checkSizeDrop } from './size-drop.js';
 
 export interface RunContext {
@@ -31,12 +33,56 @@ export class TargetTimeoutError extends Error {
   override readonly name = 'TargetTimeoutError';
 }
 
+/** Where the hooks of the run (or, with its own `hook_timeout`, of one target) run. */
+export function hookScope(run: RunContext, timeoutMs = run.config.hook_timeout): HookScope {
+  return { logger: run.logger, redactor: run.redactor, env: run.env, now: run.now, signal: run.signal, timeoutMs };
+}
+
 function seconds(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 10) / 100;
 }
 
-/** Backs up one target and returns its result; retention is the caller's (it runs only after a success). */
+/** Backs up one target inside its hooks and returns its result; retention is the caller's (only after a success). */
 export async function runTarget(run: RunContext, target: TargetConfig): Promise<TargetResult> {
+  const targetDir = join(run.config.backup_dir, target.name);
+  const storage = targetModule(target).storage;
+  const scope = { ...hookScope(run, target.hook_timeout), logger: run.logger.child({ target: target.name, type: target.type }) };
+  const subject = { target: target.name, type: target.type, hostname: run.config.hostname };
+  const { value, hooks, failedLater } = await withHooks(scope, subject, target.hooks, {
+    work: () => backupTarget(run, target),
+    skipped: (error) => skippedResult(run, target, error),
+    outcome: (result) => ({
+      status: result.status,
+      archive: storage === 'archive' && result.artifact ? join(targetDir, result.artifact) : '',
+    }),
+  });
+  for (const hook of failedLater) value.warnings.push({ code: 'hook_failed', message: hook.error ?? 'hook failed' });
+  return { ...value, hooks };
+}
+
+/** A target whose `before` hook failed: its backup never started. */
+function skippedResult(run: RunContext, target: TargetConfig, error: string): TargetResult {
+  const at = run.now().toISOString();
+  run.logger.error({ target: target.name, error }, 'backup skipped: a before hook failed');
+  return {
+    name: target.name,
+    type: target.type,
+    status: 'failure',
+    artifact: null,
+    size_bytes: null,
+    sha256: null,
+    started_at: at,
+    finished_at: at,
+    duration_seconds: 0,
+    error,
+    deleted: [],
+    warnings: [],
+    details: {},
+  };
+}
+
+/** Backs up one target and returns its result. */
+async function backupTarget(run: RunContext, target: TargetConfig): Promise<TargetResult> {
   const started = run.now();
   const logger = run.logger.child({ target: target.name, type: target.type });
   const warnings: Warning[] = [];

@@ -1,13 +1,14 @@
 // One backup run: folder, lock, leftovers of dead runs, every selected target with the configured concurrency,
 // the report. Target failures are values in the report; only a held lock escapes as an error (exit 3).
 import { ensureDir } from '../archive/atomic.js';
+import { withHooks } from '../hooks/around.js';
 import { runStatus, outcomeEvent, type RunReport, type TargetResult } from '../report.js';
 import type { TargetConfig } from '../targets/registry.js';
 import { errorMessage, LockHeldError } from '../util/errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { acquireLock, type Lock } from './lock.js';
 import { mapWithLimit } from './pool.js';
-import { runTarget, type RunContext } from './run-target.js';
+import { hookScope, runTarget, type RunContext } from './run-target.js';
 import { removeStaleFiles } from './stale.js';
 
 export class InterruptedError extends Error {
@@ -44,6 +45,7 @@ export function buildReport(
     targets,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     notifications: [],
+    hooks: [],
   };
 }
 
@@ -63,6 +65,7 @@ function allFailed(run: RunContext, selected: TargetConfig[], message: string, a
     deleted: [],
     warnings: [],
     details: {},
+    hooks: [],
   }));
 }
 
@@ -111,19 +114,27 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
       const dead = lock.tookOverFrom;
       run.logger.warn({ pid: dead.pid, since: dead.started_at }, 'took over the lock of a run that died');
     }
-    const removed = await removeStaleFiles(
-      run.config.backup_dir,
-      run.config.targets.map((t) => t.name),
-    );
-    if (removed.length > 0) run.logger.warn({ removed }, 'removed files a dead run left behind');
+    // The run's hooks go around everything that reads the backup folder (a `before` hook may mount it).
+    const subject = { target: '', type: '', hostname: run.config.hostname };
+    const { value: results, hooks } = await withHooks(hookScope(run), subject, run.config.hooks, {
+      work: async () => {
+        const removed = await removeStaleFiles(
+          run.config.backup_dir,
+          run.config.targets.map((t) => t.name),
+        );
+        if (removed.length > 0) run.logger.warn({ removed }, 'removed files a dead run left behind');
 
-    await phases.started?.(selected);
-    const results = await mapWithLimit(selected, run.config.concurrency, async (target) => {
-      const result = await runTarget(run, target);
-      if (result.status === 'success' && !run.signal.aborted) await phases.afterSuccess?.(target, result);
-      return result;
+        await phases.started?.(selected);
+        return mapWithLimit(selected, run.config.concurrency, async (target) => {
+          const result = await runTarget(run, target);
+          if (result.status === 'success' && !run.signal.aborted) await phases.afterSuccess?.(target, result);
+          return result;
+        });
+      },
+      skipped: (error) => allFailed(run, selected, `run ${error}`, run.now()),
+      outcome: (results) => ({ status: runStatus(results) === 'success' ? 'success' : 'failure', archive: '' }),
     });
-    const report = buildReport(run, started, run.now(), results);
+    const report = { ...buildReport(run, started, run.now(), results), hooks };
     await phases.finished?.(report);
     return report;
   } finally {
