@@ -46,6 +46,5 @@ describe('install.sh', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const archives = readdirSync(join(work, 'backups', 'data')).filter((n) => n.endsWith('.tar.gz'));
     expect(archives).toHaveLength(1);
-
   }, 300_000);
 });
