@@ -35,6 +35,14 @@ function seconds(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 10) / 100;
 }
 
+/** A full disk names the folder it filled; other errors say where themselves. */
+function withPlace(error: unknown, dir: string): string {
+  const message = errorMessage(error);
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC' && !message.includes(dir)
+    ? `${message} (writing into ${dir})`
+    : message;
+}
+
 /** Backs up one target and returns its result; retention is the caller's (it runs only after a success). */
 export async function runTarget(run: RunContext, target: TargetConfig): Promise<TargetResult> {
   const started = run.now();
@@ -127,7 +135,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
         ? reason.message
         : run.signal.aborted
           ? `interrupted (${errorMessage(run.signal.reason)})`
-          : errorMessage(error),
+          : withPlace(error, targetDir),
     );
     logger.error({ error: message }, 'backup failed');
     return {
