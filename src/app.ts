@@ -4,7 +4,6 @@ import { createLogger, type LoggerHandle, type LogLevel } from './logging/logger
 import type { RunContext } from './orchestrator/run-target.js';
 import type { TargetConfig } from './targets/registry.js';
 import { UsageError } from './util/errors.js';
-import { Redactor } from './util/redact.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -36,16 +35,6 @@ export async function openSession(options: GlobalOptions, io: Io): Promise<Sessi
   });
   for (const warning of loaded.warnings) log.logger.warn(warning);
   return { ...loaded, log };
-}
-
-/** A logger without a config (for `verify PATH...`). */
-export function bareLogger(options: GlobalOptions, io: Io): Promise<LoggerHandle> {
-  return createLogger({
-    level: options.logLevel ?? 'info',
-    json: options.json === true,
-    redactor: new Redactor(),
-    stderr: io.stderr,
-  });
 }
 
 /** The targets named with --target (all when none), or a UsageError naming the unknown ones. */

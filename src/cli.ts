@@ -135,4 +135,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** A reader that went away (`snapshotter verify --all | head -1`) is not an error: later output is dropped quietly
+ * and the command finishes its work (a backup is never cut short because nobody reads its summary). */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 process.exitCode = await main(process.argv);

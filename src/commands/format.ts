@@ -5,11 +5,16 @@ import type { TargetPlan } from '../orchestrator/dry-run.js';
 import type { RunHookPlan } from '../hooks/plan.js';
 import { formatBytes } from '../util/duration.js';
 
+/** A child's stderr can span lines; a FAIL line stays one line (grep, cron mail subjects, monitoring). */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' | ');
+}
+
 export function formatReport(report: RunReport): string {
   const lines = report.targets.map((t) => {
     const mark = t.status === 'success' ? 'ok  ' : 'FAIL';
     const size = t.size_bytes === null ? '' : `  ${formatBytes(t.size_bytes)}`;
-    const detail = t.status === 'success' ? `${t.artifact ?? ''}${size}` : (t.error ?? 'failed');
+    const detail = t.status === 'success' ? `${t.artifact ?? ''}${size}` : oneLine(t.error ?? 'failed');
     const warn = t.warnings.length > 0 ? `  (${t.warnings.length} warning${t.warnings.length > 1 ? 's' : ''})` : '';
     const deleted = t.deleted.length > 0 ? `  pruned ${t.deleted.length}` : '';
     return `${mark} ${t.name}  ${detail}  ${t.duration_seconds}s${warn}${deleted}`;

@@ -43,7 +43,9 @@ export function formatSummary(result: RestoreArchiveResult): string {
   const what = `${result.entries} entries (${formatBytes(result.bytes)} of file content)`;
   if (result.dryRun) lines.push(`DRY RUN: nothing was written; would restore ${what} from ${result.archive} into ${result.to}`);
   else lines.push(`restored ${what} from ${result.archive} into ${result.to}`);
-  if (result.skipped.length > 0) lines.push(`skipped ${result.skipped.length} entries (see above)`);
+  if (result.skipped.length > 0) {
+    lines.push(`skipped ${result.skipped.length} entries (each is named on stderr in a line starting "skipped")`);
+  }
   const reminder = prometheusReminder(result);
   if (reminder) lines.push('', reminder);
   return lines.join('\n') + '\n';

@@ -1,6 +1,6 @@
 // `snapshotter verify PATH...` and `verify --all`: deep checks of archives; exit 1 when any fails.
 import { join } from 'node:path';
-import { bareLogger, openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
+import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.js';
 import { readCatalog } from '../archive/catalog.js';
 import { verifyArchive, type VerifyResult } from '../archive/verify.js';
 import { EXIT } from '../report.js';
@@ -38,26 +38,20 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   if (options.all && paths.length > 0) throw new UsageError('give archive paths or --all, not both');
   if (!options.all && paths.length === 0) throw new UsageError('give at least one archive path, or --all');
   const archives = options.all ? await archivesOfConfig(options, io) : paths;
-  const log = await bareLogger(options, io);
-  try {
-    const results: VerifyResult[] = [];
-    for (const path of archives) {
-      const result = await verifyArchive(path);
-      results.push(result);
-      if (!options.json) io.stdout.write(line(result) + '\n');
-      if (!result.ok) log.logger.error({ path, problems: result.problems }, 'archive failed verification');
-    }
-    if (options.json)
-      io.stdout.write(
-        JSON.stringify(
-          results.map(({ check, ...r }) => ({ ...r, ...check })),
-          null,
-          2,
-        ) + '\n',
-      );
-    else if (archives.length === 0) io.stdout.write('no archives to verify\n');
-    return results.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
-  } finally {
-    await log.close();
+  const results: VerifyResult[] = [];
+  for (const path of archives) {
+    const result = await verifyArchive(path);
+    results.push(result);
+    if (!options.json) io.stdout.write(line(result) + '\n');
   }
+  if (options.json)
+    io.stdout.write(
+      JSON.stringify(
+        results.map(({ check, ...r }) => ({ ...r, ...check })),
+        null,
+        2,
+      ) + '\n',
+    );
+  else if (archives.length === 0) io.stdout.write('no archives to verify\n');
+  return results.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
 }

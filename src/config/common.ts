@@ -4,14 +4,21 @@ import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';
 
 /** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(text)}: write it like 30s, 15m, 2h or 7d` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const duration = z
+  .string({
+    error: (issue) =>
+      typeof issue.input === 'number'
+        ? `expected a duration such as ${issue.input}h, ${issue.input}m or ${issue.input}d (a number alone has no unit)`
+        : undefined,
+  })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(text)}: write it like 30s, 15m, 2h or 7d` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A size such as `10m` or `1g` (or a number of bytes), resolved to bytes. */
 export const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {

@@ -9,6 +9,7 @@ import { targetModules, type TargetConfig, type TargetType } from '../targets/re
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { RootConfig, type Config } from './schema.js';
+import { closestKey, knownKeys, plainTypeMessage } from './messages.js';
 import { registerSecrets, type ConfigPath } from './secrets.js';
 import { formatPath, readYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -32,15 +33,27 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-function issueMessages(source: YamlSource, issues: readonly z.core.$ZodIssue[], prefix: ConfigPath): string[] {
+function issueMessages(
+  source: YamlSource,
+  issues: readonly z.core.$ZodIssue[],
+  prefix: ConfigPath,
+  schema: z.core.$ZodType,
+): string[] {
   return issues.map((issue) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, issue.path as (string | number)[]);
       return issue.keys
-        .map((key) => `${source.where(path, key)}: ${formatPath([...path, key])}: unknown key "${key}"`)
+        .map((key) => {
+          const near = closestKey(key, known);
+          const hint = near ? ` (did you mean "${near}"?)` : '';
+          return `${source.where(path, key)}: ${formatPath([...path, key])}: unknown key "${key}"${hint}`;
+        })
         .join('\n');
     }
-    const message = /received undefined$/.test(issue.message) ? 'missing (this key is required)' : issue.message;
+    const message = /received undefined$/.test(issue.message)
+      ? 'missing (this key is required)'
+      : plainTypeMessage(issue.message);
     return `${source.where(path)}: ${formatPath(path)}: ${message}`;
   });
 }
@@ -87,7 +100,7 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
     const merged = { ...root.defaults, ...raw };
     const parsed = module.schema.safeParse(merged);
     if (!parsed.success) {
-      errors.push(...issueMessages(source, parsed.error.issues, path));
+      errors.push(...issueMessages(source, parsed.error.issues, path, module.schema));
       return;
     }
     const name = parsed.data.name;
@@ -117,7 +130,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   resolvePaths(rawCopy, dirname(file));
 
   const parsed = RootConfig.safeParse(rawCopy);
-  if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, []).join('\n'));
+  if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, [], RootConfig).join('\n'));
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;
   const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults });

@@ -42,7 +42,7 @@ export function notificationForecast(
   const config = ctx.config.notifications;
   const now = ctx.now();
   return [
-    ...preview(config, startView(base(ctx), plans, now), ctx.redactor),
+    ...preview(config, { ...startView(base(ctx), plans, now), dry_run: true }, ctx.redactor),
     ...preview(config, forecastView(base(ctx), plans, now), ctx.redactor),
   ];
 }

@@ -42,6 +42,14 @@ function seconds(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 10) / 100;
 }
 
+/** A full disk names the folder it filled; other errors say where themselves. */
+function withPlace(error: unknown, dir: string): string {
+  const message = errorMessage(error);
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC' && !message.includes(dir)
+    ? `${message} (writing into ${dir})`
+    : message;
+}
+
 /** Backs up one target inside its hooks and returns its result; retention is the caller's (only after a success). */
 export async function runTarget(run: RunContext, target: TargetConfig): Promise<TargetResult> {
   const targetDir = join(run.config.backup_dir, target.name);
@@ -173,7 +181,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
         ? reason.message
         : run.signal.aborted
           ? `interrupted (${errorMessage(run.signal.reason)})`
-          : errorMessage(error),
+          : withPlace(error, targetDir),
     );
     logger.error({ error: message }, 'backup failed');
     return {
