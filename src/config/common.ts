@@ -1,6 +1,7 @@
 // Zod building blocks shared by every schema: durations, sizes, names, retention and the keys every target has.
 import { z } from 'zod';
 import { parseDuration, parseSize } from '../util/duration.js';
+import { encryption, type Encryption } from './encryption.js';
 
 /** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
 export const duration = z.string().transform((text, ctx) => {
@@ -69,6 +70,7 @@ export const defaultsShape = {
   verify_after_write: boolLike.optional(),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
+  encryption: encryption.optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -80,6 +82,7 @@ export const targetBaseShape = {
   verify_after_write: boolLike.default(true),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
+  encryption: encryption.optional(),
 };
 
 export interface TargetBase {
@@ -91,4 +94,6 @@ export interface TargetBase {
   verify_after_write: boolean;
   max_age?: number | undefined;
   min_size_ratio: number;
+  /** age recipients to encrypt archives to; undefined: not encrypted. */
+  encryption?: Encryption | undefined;
 }

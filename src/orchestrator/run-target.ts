@@ -83,6 +83,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
         redact: (text) => run.redactor.redact(text),
         signal,
         onProgress: progress ? (p) => progress.update(p) : undefined,
+        encryption: target.encryption,
       }),
       warn: (code, message) => {
         const clean = run.redactor.redact(message);
