@@ -1,14 +1,14 @@
 // Verify-after-write for an encrypted archive on a server that holds no identity: the plaintext (compressed)
 // stream is checked as it is produced, on its way into the age stage, and the encrypted file is checked after it
 // is written (its checksum and its age header). Nothing plaintext is ever read back from disk, because none is there.
-import { createReadStream } from 'node:fs';
-import { PassThrough, Transform, Writable, type TransformCallback } from 'node:stream';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { readAgeHeader } from './age-header.js';
 import { contentCheckFor } from './content-check.js';
-import { ByteCounter, HashCounter } from './measure.js';
+import { ByteCounter } from './measure.js';
 import type { ArchiveExt } from './names.js';
 import { ParallelGunzip } from './parallel-gunzip.js';
+import { hashOf } from './verify-encrypted.js';
 
 export interface PlaintextResult {
   uncompressed_bytes: number;
@@ -63,9 +63,8 @@ export async function checkEncryptedWrite(
   expected: { read: number; entries: number | null },
   plaintext: PlaintextResult,
 ): Promise<void> {
-  const hasher = new HashCounter();
-  await pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), hasher, new Writable({ write: (_c, _e, cb) => cb() }));
-  if (hasher.sha256 !== written.sha256 || hasher.bytes !== written.bytes) {
+  const onDisk = await hashOf(path);
+  if (onDisk.sha256 !== written.sha256 || onDisk.bytes !== written.bytes) {
     throw new Error('verify after write: the file on disk differs from what was written');
   }
   await readAgeHeader(path).catch((error: unknown) => {
