@@ -17,11 +17,11 @@ export interface PlaintextResult {
 
 /** Passes compressed bytes on unchanged while a second reader inflates them and walks their content. */
 export class PlaintextCheck extends Transform {
-  private readonly input = new PassThrough({ highWaterMark: 1024 * 1024 });
+  private readonly input = new PassThrough();
   private readonly done: Promise<PlaintextResult>;
 
   constructor(ext: ArchiveExt) {
-    super({ highWaterMark: 1024 * 1024 });
+    super();
     const inflated = new ByteCounter();
     const content = contentCheckFor(ext);
     this.done = pipeline(this.input, new ParallelGunzip(), inflated, content.sink).then(() => ({

@@ -32,7 +32,7 @@ class AgeEncrypt extends Transform {
     prefix: Buffer,
     private readonly key: Buffer,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super();
     this.push(prefix);
   }
 
