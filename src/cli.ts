@@ -45,6 +45,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[paths...]', 'archive files')
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
+    .option('--identity <file>', 'age identity file: decrypt encrypted archives and check their content too')
     .action(async (paths: string[], options: VerifyOptions) =>
       setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)),
     );
@@ -82,6 +83,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--yes', 'with --target: do not ask before overwriting the target (required when stdin is not a terminal)')
     .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
     .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
+    .option('--identity <file>', 'age identity file for an encrypted archive (default: $SNAPSHOTTER_AGE_IDENTITY_FILE)')
     .action(async (archive: string | undefined, options: RestoreOptions) =>
       setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)),
     );

@@ -1,4 +1,4 @@
-// File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>` plus `.sha256` and `.json`. Name order is time order.
+// File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>[.age]` plus `.sha256` and `.json`. Name order is time order.
 
 export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz'] as const;
 export type ArchiveExt = (typeof ARCHIVE_EXTS)[number];
@@ -26,8 +26,19 @@ export function parseStamp(stamp: string): Date | undefined {
   return formatStamp(date) === stamp ? date : undefined;
 }
 
-export function archiveName(target: string, stamp: string, ext: ArchiveExt): string {
-  return `${target}-${stamp}.${ext}`;
+/** Appended to the ext of an archive encrypted with age: `<target>-<stamp>.<ext>.age`. */
+export const AGE_SUFFIX = '.age';
+
+export function archiveName(target: string, stamp: string, ext: ArchiveExt, encrypted = false): string {
+  return `${target}-${stamp}.${ext}${encrypted ? AGE_SUFFIX : ''}`;
+}
+
+/** The ext of an archive file name and whether it is age-encrypted, or undefined when the name is not an archive's. */
+export function archiveKind(fileName: string): { ext: ArchiveExt; encrypted: boolean } | undefined {
+  const encrypted = fileName.endsWith(AGE_SUFFIX);
+  const bare = encrypted ? fileName.slice(0, -AGE_SUFFIX.length) : fileName;
+  const ext = ARCHIVE_EXTS.find((e) => bare.endsWith(`.${e}`));
+  return ext ? { ext, encrypted } : undefined;
 }
 
 export interface ParsedArchiveName {
@@ -35,17 +46,19 @@ export interface ParsedArchiveName {
   stamp: string;
   time: Date;
   ext: ArchiveExt;
+  /** A trailing `.age`: the archive is encrypted. */
+  encrypted: boolean;
 }
 
 /** Parses `<target>-<stamp>.<ext>` for a known target name; anything else is not ours. */
 export function parseArchiveName(target: string, fileName: string): ParsedArchiveName | undefined {
   if (!fileName.startsWith(`${target}-`)) return undefined;
   const rest = fileName.slice(target.length + 1);
-  const ext = ARCHIVE_EXTS.find((e) => rest.endsWith(`.${e}`));
-  if (!ext) return undefined;
-  const stamp = rest.slice(0, -(ext.length + 1));
+  const kind = archiveKind(rest);
+  if (!kind) return undefined;
+  const stamp = rest.slice(0, -(kind.ext.length + 1 + (kind.encrypted ? AGE_SUFFIX.length : 0)));
   const time = parseStamp(stamp);
-  return time ? { target, stamp, time, ext } : undefined;
+  return time ? { target, stamp, time, ...kind } : undefined;
 }
 
 /** A hidden temporary name beside the final one, unique to this process. */

@@ -12,6 +12,8 @@ import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.
 import { ByteCounter, HashCounter } from './measure.js';
 import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
 import { ParallelGzip } from './parallel-gzip.js';
+import { ageEncryptStream } from './encrypt.js';
+import { checkEncryptedWrite, PlaintextCheck } from './encrypt-check.js';
 import { checkArchiveStream } from './verify.js';
 
 export interface ArchiveWriterOptions {
@@ -28,6 +30,8 @@ export interface ArchiveWriterOptions {
   redact: (text: string) => string;
   signal: AbortSignal;
   onProgress?: (progress: { read: number; written: number }) => void;
+  /** Encrypt to these age recipients (X25519 `age1…`) after compression; the name gets `.age`. */
+  encryption?: { recipients: string[] } | undefined;
 }
 
 export interface ArchiveSpec {
@@ -58,9 +62,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The first free archive name from `now` on: a second run within the same second takes the next second. */
-async function freeName(dir: string, target: string, ext: ArchiveExt, now: Date): Promise<string> {
+async function freeName(dir: string, target: string, ext: ArchiveExt, now: Date, encrypted: boolean): Promise<string> {
   for (let offset = 0; ; offset += 1) {
-    const name = archiveName(target, formatStamp(new Date(now.getTime() + offset * 1000)), ext);
+    const name = archiveName(target, formatStamp(new Date(now.getTime() + offset * 1000)), ext, encrypted);
     const taken = await Promise.all([name, name + SIDECAR_SUFFIX, name + MANIFEST_SUFFIX].map((n) => exists(join(dir, n))));
     if (!taken.some(Boolean)) return name;
   }
@@ -94,7 +98,7 @@ export class ArchiveWriter {
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const name = await freeName(o.dir, o.target, spec.ext, started);
+    const name = await freeName(o.dir, o.target, spec.ext, started, o.encryption !== undefined);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
     const committed: string[] = [];
@@ -105,12 +109,18 @@ export class ArchiveWriter {
       const written = new HashCounter();
       const progress = o.onProgress;
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
+      const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
+      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(spec.ext) : undefined;
       await pipeline(
-        spec.source,
-        read,
-        new ParallelGzip({ level: o.compressionLevel }),
-        written,
-        createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
+        [
+          spec.source,
+          read,
+          new ParallelGzip({ level: o.compressionLevel }),
+          ...(plaintext ? [plaintext] : []),
+          ...(encrypt ? [encrypt] : []),
+          written,
+          createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
+        ],
         { signal: o.signal },
       );
       await fsyncFile(archiveTemp);
@@ -118,7 +128,9 @@ export class ArchiveWriter {
       const entries = finished.entries ?? null;
       const warnings = finished.warnings ?? [];
 
-      if (o.verifyAfterWrite) {
+      if (plaintext) {
+        await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
+      } else if (o.verifyAfterWrite) {
         const check = await checkArchiveStream(archiveTemp, spec.ext, o.signal);
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
@@ -142,6 +154,7 @@ export class ArchiveWriter {
         size_bytes: written.bytes,
         sha256: written.sha256,
         compression: { format: 'gzip', level: o.compressionLevel },
+        ...(o.encryption && { encryption: { format: 'age', recipients: o.encryption.recipients } }),
         uncompressed_bytes: read.bytes,
         entries,
         source: spec.describe,

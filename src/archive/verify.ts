@@ -1,6 +1,7 @@
 // Deep verification of an archive in one read: sha256 of the file, full gunzip (CRC and length of every member,
 // inflated in parallel when the members record their lengths), the content walk, then agreement with the
-// sidecar and the manifest.
+// sidecar and the manifest. An age-encrypted archive is decrypted on the way when an identity is given; without
+// one, its checksum, manifest and age header are checked and the result says the content was not.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -12,12 +13,15 @@ import { contentCheckFor } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
 import { ParallelGunzip } from './parallel-gunzip.js';
-import { ARCHIVE_EXTS, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
+import { ARCHIVE_EXTS, archiveKind, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
+import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
+import { checkAgeManifest, checkWithoutIdentity } from './verify-encrypted.js';
 
 export interface StreamCheck {
   sha256: string;
   size_bytes: number;
-  uncompressed_bytes: number;
+  /** null when the content was not read (an encrypted archive verified without its identity). */
+  uncompressed_bytes: number | null;
   entries: number | null;
 }
 
@@ -31,13 +35,14 @@ export async function checkArchiveStream(
   ext: ArchiveExt,
   signal?: AbortSignal,
   onProgress?: VerifyProgress,
-): Promise<StreamCheck> {
+  identity?: AgeIdentity,
+): Promise<StreamCheck & { uncompressed_bytes: number }> {
   const hasher = new HashCounter();
   const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
   const content = contentCheckFor(ext);
-  await pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), hasher, new ParallelGunzip(), inflated, content.sink, {
-    signal,
-  });
+  const read = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const decrypt = identity ? [new AgeDecrypt(identity)] : [];
+  await pipeline([read, hasher, ...decrypt, new ParallelGunzip(), inflated, content.sink], { signal });
   return {
     sha256: hasher.sha256,
     size_bytes: hasher.bytes,
@@ -51,10 +56,9 @@ export interface VerifyResult {
   ok: boolean;
   problems: string[];
   check: StreamCheck | undefined;
-}
-
-function extOf(path: string): ArchiveExt | undefined {
-  return ARCHIVE_EXTS.find((ext) => path.endsWith(`.${ext}`));
+  /** An age-encrypted archive; `content_checked` is false when no identity was given. */
+  encrypted: boolean;
+  content_checked: boolean;
 }
 
 async function hashFile(path: string): Promise<string> {
@@ -68,16 +72,27 @@ async function readText(path: string): Promise<string | undefined> {
 }
 
 /** Verifies an archive beside its sidecar and manifest; every disagreement is a problem. */
-export async function verifyArchive(path: string, signal?: AbortSignal, onProgress?: VerifyProgress): Promise<VerifyResult> {
+export async function verifyArchive(
+  path: string,
+  signal?: AbortSignal,
+  onProgress?: VerifyProgress,
+  identity?: AgeIdentity,
+): Promise<VerifyResult> {
   const problems: string[] = [];
   const name = basename(path);
-  const ext = extOf(name);
-  if (!ext) return { path, ok: false, problems: [`not an archive name (*.${ARCHIVE_EXTS.join(', *.')})`], check: undefined };
+  const kind = archiveKind(name);
+  if (!kind) {
+    const problem = `not an archive name (*.${ARCHIVE_EXTS.join(', *.')}, or any of them with .age)`;
+    return { path, ok: false, problems: [problem], check: undefined, encrypted: false, content_checked: false };
+  }
+  const contentChecked = !kind.encrypted || identity !== undefined;
 
   let check: StreamCheck | undefined;
   let sha256: string | undefined;
   try {
-    check = await checkArchiveStream(path, ext, signal, onProgress);
+    check = contentChecked
+      ? await checkArchiveStream(path, kind.ext, signal, onProgress, kind.encrypted ? identity : undefined)
+      : await checkWithoutIdentity(path, signal);
     sha256 = check.sha256;
   } catch (error) {
     problems.push(`content: ${errorMessage(error)}`);
@@ -102,11 +117,14 @@ export async function verifyArchive(path: string, signal?: AbortSignal, onProgre
       if (manifest.size_bytes !== check.size_bytes) {
         problems.push(`manifest: size ${manifest.size_bytes} but the file has ${check.size_bytes} bytes`);
       }
-      if (manifest.uncompressed_bytes !== check.uncompressed_bytes) {
+      if (check.uncompressed_bytes !== null && manifest.uncompressed_bytes !== check.uncompressed_bytes) {
         problems.push(`manifest: ${manifest.uncompressed_bytes} uncompressed bytes but ${check.uncompressed_bytes} found`);
       }
-      if (manifest.entries !== check.entries) problems.push(`manifest: ${manifest.entries} entries but ${check.entries} found`);
+      if (contentChecked && manifest.entries !== check.entries) {
+        problems.push(`manifest: ${manifest.entries} entries but ${check.entries} found`);
+      }
     }
+    if (kind.encrypted) problems.push(...(await checkAgeManifest(path, manifest)));
   }
-  return { path, ok: problems.length === 0, problems, check };
+  return { path, ok: problems.length === 0, problems, check, encrypted: kind.encrypted, content_checked: contentChecked };
 }

@@ -2,7 +2,8 @@
 // source (postgres). Restoring overwrites live data, so it asks first — or needs --yes where nobody can answer.
 import { createInterface } from 'node:readline/promises';
 import { basename } from 'node:path';
-import { ARCHIVE_EXTS, type ArchiveExt } from '../archive/names.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
+import { ARCHIVE_EXTS, archiveKind } from '../archive/names.js';
 import type { TargetBase } from '../config/common.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
@@ -17,6 +18,8 @@ export interface TargetRestoreOptions {
   progress: ProgressLine;
   /** Asks the person at the terminal; undefined when stdin is not a terminal. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** The age identity for an encrypted archive. */
+  identity?: AgeIdentity | undefined;
 }
 
 /** A yes/no question on the terminal (stdin/stderr); undefined when stdin is not a TTY. */
@@ -32,10 +35,10 @@ export function terminalConfirm(stdin: NodeJS.ReadStream, stderr: NodeJS.Writabl
   };
 }
 
-function extOf(path: string): ArchiveExt {
-  const ext = ARCHIVE_EXTS.find((e) => path.endsWith(`.${e}`));
-  if (!ext) throw new UsageError(`${path}: not an archive name (*.${ARCHIVE_EXTS.join(', *.')})`);
-  return ext;
+function kindOf(path: string): NonNullable<ReturnType<typeof archiveKind>> {
+  const kind = archiveKind(path);
+  if (!kind) throw new UsageError(`${path}: not an archive name (*.${ARCHIVE_EXTS.join(', *.')}, or any of them with .age)`);
+  return kind;
 }
 
 /** Verifies, checks the archive belongs to this kind of target, confirms, then calls the module's restore. */
@@ -51,12 +54,13 @@ export async function restoreIntoTarget(
       `target "${config.name}" (type ${config.type}) cannot restore into its source: extract its archive with --to DIR`,
     );
   }
-  const ext = extOf(archive);
+  const { ext, encrypted } = kindOf(archive);
   const what = `${basename(archive)} into target "${config.name}" (${config.type})`;
   if (!options.yes && !options.dryRun && !options.confirm) {
     throw new UsageError(`restoring ${what} overwrites its data: pass --yes to confirm (stdin is not a terminal)`);
   }
-  await verifyWithinLimits(archive, options.limits, { signal: ctx.signal, progress: options.progress });
+  const identity = encrypted ? options.identity : undefined;
+  await verifyWithinLimits(archive, options.limits, { signal: ctx.signal, progress: options.progress, identity });
   const manifest = await readManifestOf(archive);
   if (!manifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
   if (manifest.target.type !== config.type) {
@@ -73,6 +77,6 @@ export async function restoreIntoTarget(
       throw new RestoreError('restore cancelled; nothing was changed');
     }
   }
-  await module.restore(ctx, config, { path: archive, ext });
+  await module.restore(ctx, config, { path: archive, ext, identity });
   return `restored ${what}`;
 }

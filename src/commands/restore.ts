@@ -15,6 +15,7 @@ import { Redactor } from '../util/redact.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
+import { identityFrom, withoutIdentity } from './identity.js';
 
 export interface RestoreOptions extends GlobalOptions {
   to?: string;
@@ -26,6 +27,7 @@ export interface RestoreOptions extends GlobalOptions {
   yes?: boolean;
   maxSize?: string;
   maxRatio?: string;
+  identity?: string;
 }
 
 /** Rejects option combinations that do not say one clear thing. */
@@ -78,6 +80,7 @@ async function intoFolder(archive: string, o: RestoreOptions & { to: string }, i
     maxRatio: limits.maxRatio,
     signal,
     progress: progressLine(io.stderr),
+    identity: await identityFrom(o.identity, io.env),
     onAction: o.dryRun && !o.json ? (action, size) => stdout.write(formatAction(o.to, action, size) + '\n') : undefined,
   });
   for (const skip of result.skipped) io.stderr.write(`skipped ${JSON.stringify(skip.entry)}: ${skip.reason}\n`);
@@ -116,7 +119,7 @@ async function intoTarget(
     logger: session.log.logger,
     signal,
     redactor: session.redactor,
-    env: io.env,
+    env: withoutIdentity(io.env),
     stdout: io.stdout,
     stderr: io.stderr,
   };
@@ -126,6 +129,7 @@ async function intoTarget(
     limits,
     progress: progressLine(io.stderr),
     confirm: terminalConfirm(process.stdin, io.stderr),
+    identity: await identityFrom(o.identity, io.env),
   });
   io.stdout.write(message + '\n');
   return EXIT.ok;

@@ -6,10 +6,12 @@ import { verifyArchive, type VerifyResult } from '../archive/verify.js';
 import { EXIT } from '../report.js';
 import { formatBytes } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { identityFrom, IDENTITY_HINT } from './identity.js';
 
 export interface VerifyOptions extends GlobalOptions {
   all?: boolean;
   target?: string[];
+  identity?: string;
 }
 
 async function archivesOfConfig(options: VerifyOptions, io: Io): Promise<string[]> {
@@ -29,7 +31,9 @@ async function archivesOfConfig(options: VerifyOptions, io: Io): Promise<string[
 function line(result: VerifyResult): string {
   if (result.ok && result.check) {
     const entries = result.check.entries === null ? '' : `, ${result.check.entries} entries`;
-    return `OK   ${result.path} (${formatBytes(result.check.size_bytes)}${entries}, sha256 ${result.check.sha256.slice(0, 12)}…)`;
+    const ok = `OK   ${result.path} (${formatBytes(result.check.size_bytes)}${entries}, sha256 ${result.check.sha256.slice(0, 12)}…)`;
+    if (result.content_checked) return result.encrypted ? `${ok}, decrypted and checked` : ok;
+    return `${ok}\n     encrypted: checksum, manifest and age header checked; content NOT checked (${IDENTITY_HINT})`;
   }
   return `FAIL ${result.path}\n${result.problems.map((p) => `     - ${p}`).join('\n')}`;
 }
@@ -38,9 +42,10 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   if (options.all && paths.length > 0) throw new UsageError('give archive paths or --all, not both');
   if (!options.all && paths.length === 0) throw new UsageError('give at least one archive path, or --all');
   const archives = options.all ? await archivesOfConfig(options, io) : paths;
+  const identity = await identityFrom(options.identity, io.env);
   const results: VerifyResult[] = [];
   for (const path of archives) {
-    const result = await verifyArchive(path);
+    const result = await verifyArchive(path, undefined, undefined, identity);
     results.push(result);
     if (!options.json) io.stdout.write(line(result) + '\n');
   }

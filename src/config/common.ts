@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';
+import { encryption, type Encryption } from './encryption.js';
 
 /** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
 export const duration = z
@@ -77,6 +78,7 @@ export const defaultsShape = {
   verify_after_write: boolLike.optional(),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
+  encryption: encryption.optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -91,6 +93,7 @@ export const targetBaseShape = {
   hooks: HookSet.optional(),
   /** Unset: the top-level `hook_timeout`. */
   hook_timeout: duration.optional(),
+  encryption: encryption.optional(),
 };
 
 export interface TargetBase {
@@ -104,4 +107,6 @@ export interface TargetBase {
   min_size_ratio: number;
   hooks?: HookSet | undefined;
   hook_timeout?: number | undefined;
+  /** age recipients to encrypt archives to; undefined: not encrypted. */
+  encryption?: Encryption | undefined;
 }

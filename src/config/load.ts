@@ -78,6 +78,12 @@ function resolvePaths(raw: Record<string, unknown>, base: string): void {
     if (Array.isArray(t.paths)) t.paths = t.paths.map(fix);
     if ('data_dir' in t) t.data_dir = fix(t.data_dir);
   }
+  for (const holder of [raw.defaults, ...(raw.targets as unknown[])]) {
+    const e = (holder as { encryption?: unknown } | undefined)?.encryption;
+    if (e && typeof e === 'object' && 'age_recipients_file' in e) {
+      (e as Record<string, unknown>).age_recipients_file = fix((e as Record<string, unknown>).age_recipients_file);
+    }
+  }
 }
 
 function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { targets: TargetConfig[]; errors: string[] } {

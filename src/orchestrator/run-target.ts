@@ -137,6 +137,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
         redact: (text) => run.redactor.redact(text),
         signal,
         onProgress: progress ? (p) => progress.update(p) : undefined,
+        encryption: target.encryption,
       }),
       warn: (code, message) => {
         const clean = run.redactor.redact(message);

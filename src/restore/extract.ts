@@ -5,6 +5,7 @@ import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { AgeDecrypt, type AgeIdentity } from '../archive/decrypt.js';
 import { HashCounter } from '../archive/measure.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
 import { RestorePlan, type Action } from './plan.js';
@@ -19,6 +20,8 @@ export interface ExtractOptions {
   dryRun: boolean;
   sameOwner: boolean;
   signal?: AbortSignal | undefined;
+  /** Decrypts an age-encrypted archive on the way (it was verified with the same identity first). */
+  identity?: AgeIdentity | undefined;
   /** Called as bytes flow and entries are done (progress display). */
   onProgress?: (progress: ExtractProgress) => void;
   /** Called for every entry that is (or in a dry run would be) restored. */
@@ -185,11 +188,14 @@ export async function extractArchive(options: ExtractOptions): Promise<ExtractRe
     progress,
   );
   await pipeline(
-    createReadStream(options.archive),
-    hasher,
-    createGunzip({ chunkSize: 64 * 1024 }),
-    guard,
-    entrySink(plan, options, result, state, progress),
+    [
+      createReadStream(options.archive),
+      hasher,
+      ...(options.identity ? [new AgeDecrypt(options.identity)] : []),
+      createGunzip({ chunkSize: 64 * 1024 }),
+      guard,
+      entrySink(plan, options, result, state, progress),
+    ],
     options.signal ? { signal: options.signal } : {},
   );
   return { ...result, sha256: hasher.sha256, compressed: hasher.bytes, inflated: guard.inflated };

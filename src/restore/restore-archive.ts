@@ -5,7 +5,8 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseManifest, type Manifest } from '../archive/manifest.js';
-import { MANIFEST_SUFFIX } from '../archive/names.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
+import { archiveKind, MANIFEST_SUFFIX } from '../archive/names.js';
 import { verifyArchive } from '../archive/verify.js';
 import { formatBytes } from '../util/duration.js';
 import { errorMessage, UsageError } from '../util/errors.js';
@@ -36,6 +37,8 @@ export interface RestoreArchiveOptions {
   signal?: AbortSignal | undefined;
   progress: ProgressLine;
   onAction?: ExtractOptions['onAction'];
+  /** The age identity for an encrypted archive (`.age`). */
+  identity?: AgeIdentity | undefined;
 }
 
 export interface RestoreArchiveResult extends Omit<ExtractResult, 'dirs' | 'metaFiles'> {
@@ -77,16 +80,27 @@ export async function readManifestOf(archive: string): Promise<Manifest | undefi
 export async function verifyWithinLimits(
   archive: string,
   limits: RestoreLimits,
-  options: { signal?: AbortSignal | undefined; progress: ProgressLine },
+  options: { signal?: AbortSignal | undefined; progress: ProgressLine; identity?: AgeIdentity | undefined },
 ): Promise<string> {
+  if (archiveKind(archive)?.encrypted && !options.identity) {
+    throw new RestoreError(
+      `${archive} is encrypted with age: restoring it needs the identity (private key) it was encrypted to; ` +
+        'pass --identity FILE or set SNAPSHOTTER_AGE_IDENTITY_FILE. Nothing was restored.',
+    );
+  }
   const guard = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
   const total = (await stat(archive)).size;
-  const result = await verifyArchive(archive, signal, (compressed, inflated) => {
-    options.progress.update(describeProgress('verifying', compressed, total));
-    const problem = limitProblem(limits, inflated, compressed);
-    if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
-  });
+  const result = await verifyArchive(
+    archive,
+    signal,
+    (compressed, inflated) => {
+      options.progress.update(describeProgress('verifying', compressed, total));
+      const problem = limitProblem(limits, inflated, compressed);
+      if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
+    },
+    options.identity,
+  );
   options.progress.done();
   options.signal?.throwIfAborted();
   if (guard.signal.aborted) throw guard.signal.reason as Error;
@@ -137,9 +151,10 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 /** Restores (or with dryRun lists) a tar.gz archive into a folder. */
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
-  if (!archive.endsWith('.tar.gz')) {
+  const kind = archiveKind(archive);
+  if (kind?.ext !== 'tar.gz') {
     throw new UsageError(
-      `${options.archive}: --to DIR restores tar archives (*.tar.gz); a SQL dump is restored with --target NAME`,
+      `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.gz.age); a SQL dump is restored with --target NAME`,
     );
   }
   let selection: string[];
@@ -173,6 +188,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     dryRun: options.dryRun,
     sameOwner: process.getuid?.() === 0,
     signal: options.signal,
+    identity: kind.encrypted ? options.identity : undefined,
     onProgress: (p) =>
       options.progress.update(
         describeProgress(options.dryRun ? 'reading' : 'restoring', p.compressed, verifiedManifest.size_bytes, p.entries),

@@ -1,6 +1,7 @@
 // The contract between the orchestrator and a target type. A target module owns its schema, its dry-run plan and
 // its backup; the orchestrator owns locking, timeouts, retention of local archives, the report.
 import type { z } from 'zod';
+import type { AgeIdentity } from '../archive/decrypt.js';
 import type { ArchiveExt } from '../archive/names.js';
 import type { ArchiveWriter } from '../archive/sink.js';
 import type { TargetBase } from '../config/common.js';
@@ -51,6 +52,13 @@ export interface RemoteBackup {
   state: string;
 }
 
+/** A verified archive to restore; `identity` is set when it is age-encrypted (decrypt with AgeDecrypt). */
+export interface RestoreArchive {
+  path: string;
+  ext: ArchiveExt;
+  identity?: AgeIdentity | undefined;
+}
+
 /** What `snapshotter restore ARCHIVE --target NAME` hands a target that can restore its own archives. */
 export interface RestoreContext {
   target: string;
@@ -72,7 +80,7 @@ export interface TargetModule<C extends TargetBase> {
   /** Cloud targets: the snapshots this target made (read-only; allowed in a dry run). */
   listRemote?(ctx: PlanContext, config: C): Promise<RemoteBackup[]>;
   /** Feeds a verified archive back into its source (postgres); absent where restore is `--to DIR` extraction. */
-  restore?(ctx: RestoreContext, config: C, archive: { path: string; ext: ArchiveExt }): Promise<void>;
+  restore?(ctx: RestoreContext, config: C, archive: RestoreArchive): Promise<void>;
 }
 
 /** Identity helper that keeps a target's config type attached to its module. */

@@ -4,22 +4,18 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { ArchiveExt } from '../../archive/names.js';
+import { AgeDecrypt } from '../../archive/decrypt.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { errorMessage } from '../../util/errors.js';
-import type { RestoreContext } from '../types.js';
+import type { RestoreArchive, RestoreContext } from '../types.js';
 import { restoreCommand } from './commands.js';
 import { explainFailure, PostgresError } from './failures.js';
 import { OwnRoleFilter, ownRoleStatements } from './own-role.js';
 import type { PostgresTarget } from './schema.js';
 
 /** Feeds a (verified) `.sql.gz` dump to psql; throws with psql's errors when it stops. */
-export async function restoreDump(
-  ctx: RestoreContext,
-  config: PostgresTarget,
-  archive: { path: string; ext: ArchiveExt },
-): Promise<void> {
+export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: RestoreArchive): Promise<void> {
   if (archive.ext !== 'sql.gz') {
     throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz), not .${archive.ext} archives`);
   }
@@ -36,7 +32,8 @@ export async function restoreDump(
   let feedError: unknown;
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
-    await pipeline(createReadStream(archive.path), createGunzip(), filter, child.stdin, { signal: ctx.signal });
+    const decrypt = archive.identity ? [new AgeDecrypt(archive.identity)] : [];
+    await pipeline([createReadStream(archive.path), ...decrypt, createGunzip(), filter, child.stdin], { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.
