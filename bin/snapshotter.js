@@ -3,4 +3,5 @@
 import { availableParallelism } from 'node:os';
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 1));
-await import('../dist/cli.js');
+const { main } = await import('../dist/cli.js');
+process.exitCode = await main(process.argv);
