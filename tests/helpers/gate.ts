@@ -18,8 +18,8 @@ export interface Gate {
   target: (name: string, extra?: string) => string;
   /** Lines the stand-ins wrote so far: "start <name> <pid>", "term <name>", "end <name>". */
   log: () => string[];
-  /** Resolves with its pid once the stand-in of `name` has started (its dump is in flight). */
-  started: (name: string) => Promise<number>;
+  /** Resolves with its pid once the stand-in of `name` has started (its dump is in flight); rejects if `abandon` settles first. */
+  started: (name: string, abandon?: PromiseLike<unknown>) => Promise<number>;
   /** Resolves once the stand-in of `name` got SIGTERM. */
   termed: (name: string) => Promise<void>;
   /** Lets the dump of `name` finish. */
@@ -37,9 +37,9 @@ export function makeGate(names: readonly string[]): Gate {
     target: (name, extra = '') =>
       `  - { name: ${name}, type: postgres, container: ${name}, docker_command: ${GATE_DOCKER}${extra ? `, ${extra}` : ''} }\n`,
     log,
-    started: async (name) => {
+    started: async (name, abandon) => {
       const line = (): string | undefined => log().find((l) => l.startsWith(`start ${name} `));
-      await whenDir(dir, () => line() !== undefined);
+      await whenDir(dir, () => line() !== undefined, abandon);
       return Number(line()!.split(' ')[2]);
     },
     termed: (name) => whenDir(dir, () => log().includes(`term ${name}`)),
