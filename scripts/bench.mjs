@@ -2,7 +2,8 @@
 //   BENCH_SIZES=300m,1g (default)   tree sizes; --quick (or BENCH_QUICK=1) = one 64m tree, for a smoke run
 //   BENCH_DIR=.bench (default)      where trees (cached between runs), dumps and outputs go
 //   BENCH_RUNS=1                    runs of each command; the table shows the fastest (less noise on a busy machine)
-//   BENCH_ONLY=encryption            only the filesystem rows: tar, snapshotter run unencrypted and encrypted (age)
+//   BENCH_ONLY=encryption           only the filesystem rows: tar, snapshotter run unencrypted and encrypted (age)
+//   BENCH_ONLY=startup              only the start-up rows (--version, config check of the full example; median of 10)
 //   --variants (or BENCH_VARIANTS=1) also measures the alternatives (gzip schemes, block sizes, verify schemes)
 //                                    on the first tree
 // Measures wall time, CPU (user+sys, whole process tree) and peak RSS; see scripts/bench/measure.mjs for how.
@@ -12,6 +13,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './bench/measure.mjs';
+import { benchStartup } from './bench/startup.mjs';
 import { ensureDump, ensureTree, parseSize, treeSpec } from './bench/tree.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -193,7 +195,8 @@ function printTable() {
   console.log(`|${widths.map((w, i) => (i < 3 ? '-' : '') + '-'.repeat(w) + (i < 3 ? '-' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
   console.log(
-    '\nwall ratio: filesystem rows against tar -czf (the encrypted run against the unencrypted one), verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.',
+    '\nwall ratio: filesystem rows against tar -czf (the encrypted run against the unencrypted one), verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.' +
+      '\nstart-up rows: the median of 10 runs, not the fastest.',
   );
 }
 
@@ -203,8 +206,9 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 log(`node ${process.version}, ${availableParallelism()} cores, load ${load()}, runs ${runs}, dir ${benchDir}`);
-for (const label of sizes) await benchTree(label, parseSize(label));
+if (only !== 'encryption') await benchStartup(row, { root: ROOT, bin: BIN, dir: join(benchDir, 'startup') });
+if (only !== 'startup') for (const label of sizes) await benchTree(label, parseSize(label));
 const variants = process.argv.includes('--variants') || process.env.BENCH_VARIANTS === '1';
-if (variants) await benchVariants(sizes[0]);
+if (variants && only !== 'startup') await benchVariants(sizes[0]);
 console.log(`\nnode ${process.version}, ${availableParallelism()} cores; load average at the end: ${load()}\n`);
 printTable();

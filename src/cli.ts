@@ -1,4 +1,5 @@
-// Commander wiring only. The one place that sets process.exitCode: every error type maps to its exit code here.
+// Commander wiring only. Every error type maps to its exit code here; bin/snapshotter.js sets process.exitCode
+// from main(), which tests also call in-process with their own Io.
 // Commands are imported when they run, so `--version`, `--help` and usage errors start fast.
 import { Command, CommanderError, Option } from 'commander';
 import type { GlobalOptions, Io } from './app.js';
@@ -26,13 +27,13 @@ function withCommon(command: Command): Command {
     .option('--json', 'machine-readable output on stdout');
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+export function buildProgram(setExit: (code: number) => void, io: Io): Command {
   const program = new Command('snapshotter')
     .description('Back up PostgreSQL, Prometheus, files and cloud servers from one YAML file.')
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
 
   withCommon(program.command('run'))
     .description('back up every target (or the named ones), verify, prune, notify, write metrics')
@@ -114,12 +115,14 @@ function exitCodeForError(error: unknown): number {
   return EXIT.failure;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
     code = c;
-  });
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  }, io);
   try {
     if (argv.length <= 2) {
       program.outputHelp();
@@ -131,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     const exit = exitCodeForError(error);
     if (!(error instanceof CommanderError)) {
       const kind = error instanceof ConfigError ? 'config error' : error instanceof UsageError ? 'usage' : 'error';
-      process.stderr.write(`snapshotter: ${kind}: ${errorMessage(error)}\n`);
+      io.stderr.write(`snapshotter: ${kind}: ${errorMessage(error)}\n`);
     }
     return exit;
   }
@@ -139,12 +142,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** A reader that went away (`snapshotter verify --all | head -1`) is not an error: later output is dropped quietly
  * and the command finishes its work (a backup is never cut short because nobody reads its summary). */
-function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
 }
-
-ignoreClosedPipe(process.stdout);
-ignoreClosedPipe(process.stderr);
-process.exitCode = await main(process.argv);

@@ -8,6 +8,7 @@ import { sendJson } from '../../src/http/client.js';
 import { digitaloceanTarget } from '../../src/targets/digitalocean/index.js';
 import { DigitaloceanTarget } from '../../src/targets/digitalocean/schema.js';
 import { Redactor } from '../../src/util/redact.js';
+import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCloud, writeConfig } from './harness/cloud-cli.js';
 import { DigitalOceanFake } from './harness/digitalocean-fake.js';
@@ -222,6 +223,27 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(remote[0]).toMatchObject({ state: 'available', size_bytes: Math.round(1.25 * 1024 ** 3) });
     expect(remote[0]!.time.toISOString()).toBe('2020-01-03T00:00:00.000Z');
     expect(fake.server.received.map((r) => r.query.get('page'))).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('list and status through the CLI: its own snapshots newest first, the newest one judged by --max-age', async () => {
+    seedOthers();
+    for (const day of ['01', '03', '02']) fake.seed(DROPLET, `web-1-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`);
+    const file = config(tmpDir());
+    const list = await runCli(['list', '-c', file, '--json']);
+    expect(list.exitCode, list.stderr).toBe(0);
+    const listed = JSON.parse(list.stdout) as { targets: { name: string; backups: { name: string }[] }[] };
+    expect(listed.targets[0]!.backups.map((b) => b.name)).toEqual([
+      'web-1-20200103T000000Z',
+      'web-1-20200102T000000Z',
+      'web-1-20200101T000000Z',
+    ]);
+    const stale = await runCli(['status', '-c', file, '--json', '--max-age', '1d']);
+    expect(stale.exitCode, stale.stderr).toBe(1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({
+      ok: false,
+      targets: [{ name: 'web-1', status: 'stale', newest: { name: 'web-1-20200103T000000Z' } }],
+    });
+    for (const text of [list.stdout, list.stderr, stale.stdout, stale.stderr]) expect(text).not.toContain(TOKEN);
   });
 
   it('a request the spec rejects is caught by Prism and never reaches the fake', async () => {
