@@ -65,6 +65,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
       hostname: run.config.hostname,
       backupDir: run.config.backup_dir,
       targetDir,
+      lockFile: run.config.lock_file,
       logger,
       signal,
       now: run.now,

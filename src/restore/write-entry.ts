@@ -3,8 +3,8 @@
 // folder (lstat, never a symbolic link), files are created with O_EXCL | O_NOFOLLOW (a link or file in the way
 // makes the open fail instead of being followed), and replaced entries are unlinked, never opened.
 import { constants } from 'node:fs';
-import { link, lstat, lutimes, lchown, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, lstat, lutimes, lchown, mkdir, open, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { bytesOf, displayName, underRoot } from '../util/byte-names.js';
 import { RestoreRefusedError } from './entry-path.js';
 import type { Action } from './plan.js';
 
@@ -43,17 +43,19 @@ async function checkParents(rel: string, options: WriteOptions): Promise<void> {
   for (let i = 1; i < parts.length; i += 1) {
     const prefix = parts.slice(0, i).join('/');
     if (options.realDirs.has(prefix)) continue;
-    const info = await lstat(join(options.root, prefix));
-    if (!info.isDirectory()) throw new RestoreRefusedError(rel, `${JSON.stringify(prefix)} is not a real folder on disk`);
+    const info = await lstat(underRoot(options.root, prefix));
+    if (!info.isDirectory()) {
+      throw new RestoreRefusedError(rel, `${JSON.stringify(displayName(prefix))} is not a real folder on disk`);
+    }
     options.realDirs.add(prefix);
   }
 }
 
 /** Makes the parents, checks them, and removes what the entry replaces; returns the entry's absolute path. */
-async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<string> {
-  for (const parent of action.parents) await mkdir(join(options.root, parent), { mode: 0o777 });
+async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<Buffer> {
+  for (const parent of action.parents) await mkdir(underRoot(options.root, parent), { mode: 0o777 });
   await checkParents(action.rel, options);
-  const path = join(options.root, action.rel);
+  const path = underRoot(options.root, action.rel);
   if (action.replace) {
     options.realDirs.delete(action.rel);
     await unlink(path);
@@ -61,11 +63,40 @@ async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: Write
   return path;
 }
 
-/** Writes a regular file from its body chunks, then owner, mode and mtime through the open handle. */
+/** Zero runs of at least this size, aligned in the file, are not written: the restored file keeps its holes. */
+const HOLE = 4096;
+const ZEROS = Buffer.alloc(HOLE);
+
+/** Writes `chunk` at `position`, leaving out aligned all-zero blocks (they stay holes, read back as zeros). */
+async function writeSparse(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {
+  let start = 0; // start of the pending run of data to write
+  let at = 0;
+  while (at < chunk.length) {
+    const end = Math.min(chunk.length, at + HOLE - ((position + at) % HOLE));
+    const zero = end - at === HOLE && chunk.subarray(at, end).equals(ZEROS);
+    if (zero) {
+      await writeAll(handle, chunk.subarray(start, at), position + start);
+      start = end;
+    }
+    at = end;
+  }
+  await writeAll(handle, chunk.subarray(start), position + start);
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Writes a regular file from its body chunks (sparse where it holds zeros), then owner, mode and mtime. */
 export async function writeFile(
   action: Extract<Action, { kind: 'file' }>,
   attrs: EntryAttrs,
   body: AsyncIterable<Buffer>,
+  size: number,
   options: WriteOptions,
 ): Promise<number> {
   const path = await prepare(action, options);
@@ -73,13 +104,10 @@ export async function writeFile(
   let written = 0;
   try {
     for await (const chunk of body) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-        offset += bytesWritten;
-      }
+      await writeSparse(handle, chunk, written);
       written += chunk.length;
     }
+    await handle.truncate(size); // a trailing hole
     const own = owner(attrs, options);
     if (own) await handle.chown(own.uid, own.gid);
     if (attrs.mode !== undefined) await handle.chmod(attrs.mode & 0o7777);
@@ -105,7 +133,7 @@ export async function writeSymlink(
   options: WriteOptions,
 ): Promise<void> {
   const path = await prepare(action, options);
-  await symlink(action.target, path);
+  await symlink(bytesOf(action.target), path);
   const own = owner(attrs, options);
   if (own) await lchown(path, own.uid, own.gid);
   if (attrs.mtime) await lutimes(path, attrs.mtime, attrs.mtime);
@@ -114,7 +142,7 @@ export async function writeSymlink(
 /** Links to a file this restore wrote earlier (link(2) does not follow a symlink at the target either). */
 export async function writeHardLink(action: Extract<Action, { kind: 'hardlink' }>, options: WriteOptions): Promise<void> {
   const path = await prepare(action, options);
-  await link(join(options.root, action.target), path);
+  await link(underRoot(options.root, action.target), path);
 }
 
 /** Removes the staging folder and everything in it (links are removed, never followed). */

@@ -94,7 +94,7 @@ describe('writing entries (second line of defence)', () => {
     const action = { kind: 'file' as const, rel: 'sneaky/pwned.txt', parents: [], replace: false };
     const attrs = { mode: 0o644, mtime: undefined, uid: undefined, gid: undefined };
     await expect(
-      writeFile(action, attrs, body, { root: join(root, 'staging'), sameOwner: false, realDirs: new Set() }),
+      writeFile(action, attrs, body, 5, { root: join(root, 'staging'), sameOwner: false, realDirs: new Set() }),
     ).rejects.toThrow(/"sneaky" is not a real folder on disk/);
     expect(readdirSync(outside)).toEqual([]);
   });
