@@ -63,24 +63,36 @@ async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: Write
   return path;
 }
 
-/** Zero runs of at least this size, aligned in the file, are not written: the restored file keeps its holes. */
+/** Aligned all-zero blocks of this size are not written: the restored file keeps its holes. */
 const HOLE = 4096;
 const ZEROS = Buffer.alloc(HOLE);
 
-/** Writes `chunk` at `position`, leaving out aligned all-zero blocks (they stay holes, read back as zeros). */
-async function writeSparse(handle: FileHandle, chunk: Buffer, position: number): Promise<void> {
-  let start = 0; // start of the pending run of data to write
-  let at = 0;
-  while (at < chunk.length) {
-    const end = Math.min(chunk.length, at + HOLE - ((position + at) % HOLE));
-    const zero = end - at === HOLE && chunk.subarray(at, end).equals(ZEROS);
-    if (zero) {
-      await writeAll(handle, chunk.subarray(start, at), position + start);
-      start = end;
+/** Writes a file's data in order, leaving out aligned all-zero blocks (they stay holes, read back as zeros). */
+class SparseWriter {
+  /** Data not yet written, starting at `position` (always a multiple of HOLE); under HOLE bytes between calls. */
+  private pending: Buffer = Buffer.alloc(0);
+  private position = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const whole = data.length - (data.length % HOLE);
+    let start = 0; // start of the run of data blocks still to write
+    for (let at = 0; at < whole; at += HOLE) {
+      if (!data.subarray(at, at + HOLE).equals(ZEROS)) continue;
+      await writeAll(this.handle, data.subarray(start, at), this.position + start);
+      start = at + HOLE;
     }
-    at = end;
+    await writeAll(this.handle, data.subarray(start, whole), this.position + start);
+    this.position += whole;
+    this.pending = Buffer.from(data.subarray(whole));
   }
-  await writeAll(handle, chunk.subarray(start), position + start);
+
+  /** Writes the last partial block; the caller sets the file's size (a trailing hole). */
+  async end(): Promise<void> {
+    await writeAll(this.handle, this.pending, this.position);
+  }
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
@@ -103,10 +115,12 @@ export async function writeFile(
   const handle = await open(path, CREATE_FLAGS, 0o600);
   let written = 0;
   try {
+    const writer = new SparseWriter(handle);
     for await (const chunk of body) {
-      await writeSparse(handle, chunk, written);
+      await writer.write(chunk);
       written += chunk.length;
     }
+    await writer.end();
     await handle.truncate(size); // a trailing hole
     const own = owner(attrs, options);
     if (own) await handle.chown(own.uid, own.gid);
