@@ -9,7 +9,16 @@ import { displayName } from '../util/byte-names.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
 import { RestorePlan, type Action } from './plan.js';
 import { readTar, type TarEntry } from './tar-reader.js';
-import { writeDir, writeFile, writeHardLink, writeSymlink, type DirAttrs, type EntryAttrs } from './write-entry.js';
+import { DeepPaths } from './deep-paths.js';
+import {
+  writeDir,
+  writeFile,
+  writeHardLink,
+  writeSymlink,
+  type DirAttrs,
+  type EntryAttrs,
+  type WriteOptions,
+} from './write-entry.js';
 
 export interface ExtractOptions {
   archive: string;
@@ -88,7 +97,7 @@ async function handleEntry(
   plan: RestorePlan,
   options: ExtractOptions,
   result: ExtractResult,
-  realDirs: Set<string>,
+  write: WriteOptions,
 ): Promise<void> {
   const action = plan.decide({ name: entry.path, type: entry.type, linkpath: entry.linkpath });
   if (action.kind === 'skip') {
@@ -104,7 +113,7 @@ async function handleEntry(
     if (action.kind === 'file') result.bytes += entry.size;
     return;
   }
-  const write = { root: options.root, sameOwner: options.sameOwner, realDirs };
+  await write.paths.trim();
   if (action.kind === 'file') result.bytes += await writeFile(action, attrs, body, entry.size, write);
   else if (action.kind === 'dir') await writeDir(action, write);
   else if (action.kind === 'symlink') await writeSymlink(action, attrs, write);
@@ -119,13 +128,19 @@ function entrySink(
   state: { current?: string },
   progress: () => void,
 ): (source: AsyncIterable<Buffer>) => Promise<void> {
-  const realDirs = new Set<string>();
-  return (source) =>
-    readTar(source, async (entry, body) => {
-      state.current = displayName(entry.path);
-      await handleEntry(entry, body, plan, options, result, realDirs);
-      progress();
-    });
+  return async (source) => {
+    const paths = new DeepPaths(options.root);
+    const write: WriteOptions = { root: options.root, sameOwner: options.sameOwner, realDirs: new Set(), paths };
+    try {
+      await readTar(source, async (entry, body) => {
+        state.current = displayName(entry.path);
+        await handleEntry(entry, body, plan, options, result, write);
+        progress();
+      });
+    } finally {
+      await paths.close();
+    }
+  };
 }
 
 /** Extracts (or lists, in a dry run) an archive; throws RestoreRefusedError, RestoreLimitError or an I/O error. */

@@ -5,7 +5,8 @@
 // followed), and a folder that a file would replace is a conflict found before anything moves.
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, rename, unlink } from 'node:fs/promises';
-import { displayName, underRoot } from '../util/byte-names.js';
+import { displayName } from '../util/byte-names.js';
+import { DeepPaths } from './deep-paths.js';
 import type { DirAttrs } from './write-entry.js';
 
 /** A restore that cannot complete because of what the restore folder already holds. */
@@ -71,15 +72,25 @@ export async function mergeStaging(staging: string, dir: string): Promise<void> 
 /** Gives each restored folder its stored owner (as root), mode and mtime, deepest first, never through a link. */
 export async function applyDirAttrs(dir: string, dirs: readonly DirAttrs[], sameOwner: boolean): Promise<void> {
   const latest = new Map(dirs.map((d) => [d.rel, d]));
+  const paths = new DeepPaths(dir);
   const ordered = [...latest.values()].sort((a, b) => b.rel.split('/').length - a.rel.split('/').length);
-  for (const attrs of ordered) {
-    const handle = await open(underRoot(dir, attrs.rel), constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-    try {
-      if (sameOwner && attrs.uid !== undefined && attrs.gid !== undefined) await handle.chown(attrs.uid, attrs.gid);
-      if (attrs.mode !== undefined) await handle.chmod(attrs.mode & 0o7777);
-      if (attrs.mtime) await handle.utimes(attrs.mtime, attrs.mtime);
-    } finally {
-      await handle.close();
+  try {
+    for (const attrs of ordered) {
+      await applyOne(await paths.of(attrs.rel), attrs, sameOwner);
+      await paths.trim();
     }
+  } finally {
+    await paths.close();
+  }
+}
+
+async function applyOne(path: Buffer, attrs: DirAttrs, sameOwner: boolean): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  try {
+    if (sameOwner && attrs.uid !== undefined && attrs.gid !== undefined) await handle.chown(attrs.uid, attrs.gid);
+    if (attrs.mode !== undefined) await handle.chmod(attrs.mode & 0o7777);
+    if (attrs.mtime) await handle.utimes(attrs.mtime, attrs.mtime);
+  } finally {
+    await handle.close();
   }
 }

@@ -3,8 +3,9 @@
 // folder (lstat, never a symbolic link), files are created with O_EXCL | O_NOFOLLOW (a link or file in the way
 // makes the open fail instead of being followed), and replaced entries are unlinked, never opened.
 import { constants } from 'node:fs';
-import { link, lstat, lutimes, lchown, mkdir, open, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
-import { bytesOf, displayName, underRoot } from '../util/byte-names.js';
+import { link, lstat, lutimes, lchown, mkdir, open, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { bytesOf, displayName } from '../util/byte-names.js';
+import { removeTree, type DeepPaths } from './deep-paths.js';
 import { RestoreRefusedError } from './entry-path.js';
 import type { Action } from './plan.js';
 
@@ -28,6 +29,8 @@ export interface WriteOptions {
   sameOwner: boolean;
   /** Folders (relative to root) already seen on disk to be real folders; only this restore writes there. */
   realDirs: Set<string>;
+  /** Reaches paths under root at any depth. */
+  paths: DeepPaths;
 }
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -43,7 +46,7 @@ async function checkParents(rel: string, options: WriteOptions): Promise<void> {
   for (let i = 1; i < parts.length; i += 1) {
     const prefix = parts.slice(0, i).join('/');
     if (options.realDirs.has(prefix)) continue;
-    const info = await lstat(underRoot(options.root, prefix));
+    const info = await lstat(await options.paths.of(prefix));
     if (!info.isDirectory()) {
       throw new RestoreRefusedError(rel, `${JSON.stringify(displayName(prefix))} is not a real folder on disk`);
     }
@@ -53,9 +56,9 @@ async function checkParents(rel: string, options: WriteOptions): Promise<void> {
 
 /** Makes the parents, checks them, and removes what the entry replaces; returns the entry's absolute path. */
 async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<Buffer> {
-  for (const parent of action.parents) await mkdir(underRoot(options.root, parent), { mode: 0o777 });
+  for (const parent of action.parents) await mkdir(await options.paths.of(parent), { mode: 0o777 });
   await checkParents(action.rel, options);
-  const path = underRoot(options.root, action.rel);
+  const path = await options.paths.of(action.rel);
   if (action.replace) {
     options.realDirs.delete(action.rel);
     await unlink(path);
@@ -156,10 +159,10 @@ export async function writeSymlink(
 /** Links to a file this restore wrote earlier (link(2) does not follow a symlink at the target either). */
 export async function writeHardLink(action: Extract<Action, { kind: 'hardlink' }>, options: WriteOptions): Promise<void> {
   const path = await prepare(action, options);
-  await link(underRoot(options.root, action.target), path);
+  await link(await options.paths.of(action.target), path);
 }
 
 /** Removes the staging folder and everything in it (links are removed, never followed). */
 export async function removeStaging(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true, maxRetries: 2 });
+  await removeTree(root);
 }

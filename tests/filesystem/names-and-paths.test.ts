@@ -160,4 +160,19 @@ targets:
     const content = execFileSync('tar', ['-xzOf', archive!, leaf], { encoding: 'utf8' });
     expect(content).toBe('leaf\n');
   });
+
+  it('restores a tree deeper than PATH_MAX whole', async () => {
+    const [archive] = archives(backups, 'deep');
+    const out = join(dir, 'restored-deep');
+    const restored = await runCli(['restore', archive!, '--to', out]);
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    // GNU find walks any depth: the restored tree has the same entries, and the leaf its content
+    const find = (root: string): string[] => execFileSync('find', ['.'], { cwd: root, encoding: 'utf8' }).split('\n').sort();
+    expect(find(join(out, deep.slice(1)))).toEqual(find(deep));
+    const leafContent = execFileSync('find', ['.', '-name', 'leaf.txt', '-execdir', 'cat', '{}', ';'], {
+      cwd: out,
+      encoding: 'utf8',
+    });
+    expect(leafContent).toBe('leaf\n');
+  });
 });
