@@ -4,31 +4,20 @@
 //
 // Speed: the walk is synchronous, as GNU tar's is (metadata and small files cost microseconds from the page
 // cache, far less than a thread-pool round trip each), and goes straight into 1 MiB staged chunks (tar-stage.ts).
-// Large files are read asynchronously in 1 MiB reads, one read ahead, so a slow disk does not block the loop.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  read,
-  readdirSync,
-  readlinkSync,
-  readSync,
-  type Stats,
-} from 'node:fs';
+// Large files are read asynchronously (read-large.ts), so a slow disk does not block the loop.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { displayName } from '../../util/byte-names.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Excluder } from './exclude.js';
 import { NO_OWN_FILES, type OwnFiles } from './own-files.js';
 import { OwnerNames } from './owner-names.js';
 import { PathAccess } from './path-access.js';
-import { END_OF_ARCHIVE, entryType, padding, type EntryMeta } from './tar-entry.js';
+import { END_OF_ARCHIVE, entryType, type EntryMeta } from './tar-entry.js';
 import { TarStage } from './tar-stage.js';
+import { checkUnchanged, readLarge, type LargeFile } from './read-large.js';
 
 /** Files up to this size are read synchronously into the stage; larger ones stream in READ_SIZE reads. */
 const SMALL_FILE = 256 * 1024;
-const READ_SIZE = 1024 * 1024;
 /** O_NONBLOCK: a file replaced by a FIFO between listing and opening must not hang the backup. */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
@@ -62,12 +51,6 @@ interface Walk {
   todo: Todo[];
 }
 
-interface LargeFile {
-  fd: number;
-  path: string;
-  stat: Stats;
-}
-
 /**
  * The tar stream of the given absolute roots (byte strings: see src/util/byte-names.ts), as Buffers; updates
  * `stats` as it goes.
@@ -95,7 +78,7 @@ export async function* packPaths(roots: readonly string[], options: PackOptions,
       if (large) {
         walk.stage.flush();
         yield* walk.stage.drain();
-        yield* readLarge(walk, large);
+        yield* readLarge(walk.options, large);
       } else {
         yield* walk.stage.drain();
       }
@@ -113,13 +96,18 @@ function relative(path: string): string {
   return path.replace(/^\/+/, '');
 }
 
-/** Stages an entry's header; `source` (an open fd or a path) gives the exact mtime when the header needs it. */
-function stageHeader(walk: Walk, entry: Omit<EntryMeta, 'uname' | 'gname'>, source: number | Buffer): void {
+/**
+ * Stages an entry's header, filling in its owner names; `source` (an open fd, or the path to lstat) gives the
+ * exact mtime when the header needs it.
+ */
+function stageHeader(walk: Walk, entry: EntryMeta, source: number | string): void {
   walk.stats.entries += 1;
-  const full: EntryMeta = { ...entry, uname: walk.names.user(entry.stat.uid), gname: walk.names.group(entry.stat.gid) };
-  if (walk.stage.simpleHeader(full)) return;
-  const exact = typeof source === 'number' ? fstatSync(source, { bigint: true }) : lstatSync(source, { bigint: true });
-  walk.stage.fullHeader(full, exact.mtimeNs);
+  entry.uname = walk.names.user(entry.stat.uid);
+  entry.gname = walk.names.group(entry.stat.gid);
+  if (walk.stage.simpleHeader(entry)) return;
+  const exact =
+    typeof source === 'number' ? fstatSync(source, { bigint: true }) : lstatSync(walk.access.of(source), { bigint: true });
+  walk.stage.fullHeader(entry, exact.mtimeNs);
 }
 
 /** Stages one path (and queues a folder's children); returns a large file still to be streamed. */
@@ -149,7 +137,7 @@ function visit(walk: Walk, item: { path: string; file: boolean }): LargeFile | u
   }
   if (rel === '') return undefined;
   if (type === 'File') return visitFile(walk, path, rel);
-  if (linkedBefore(walk, rel, stat, access)) return undefined;
+  if (linkedBefore(walk, rel, stat, path)) return undefined;
   let target: string | undefined;
   if (type === 'SymbolicLink') {
     try {
@@ -159,12 +147,12 @@ function visit(walk: Walk, item: { path: string; file: boolean }): LargeFile | u
       return undefined;
     }
   }
-  stageHeader(walk, { path: rel, stat, type, size: 0, linkpath: target }, access);
+  stageHeader(walk, { path: rel, stat, type, size: 0, linkpath: target, uname: '', gname: '' }, path);
   return undefined;
 }
 
 /** A second name of an already stored inode becomes a hard link entry; returns true when it did. */
-function linkedBefore(walk: Walk, rel: string, stat: Stats, source: number | Buffer): boolean {
+function linkedBefore(walk: Walk, rel: string, stat: Stats, source: number | string): boolean {
   if (stat.nlink <= 1) return false;
   const key = `${stat.dev}:${stat.ino}`;
   const first = walk.hardLinks.get(key);
@@ -172,7 +160,7 @@ function linkedBefore(walk: Walk, rel: string, stat: Stats, source: number | Buf
     walk.hardLinks.set(key, rel);
     return false;
   }
-  stageHeader(walk, { path: rel, stat, type: 'Link', size: 0, linkpath: first }, source);
+  stageHeader(walk, { path: rel, stat, type: 'Link', size: 0, linkpath: first, uname: '', gname: '' }, source);
   return true;
 }
 
@@ -182,7 +170,7 @@ function visitDirectory(walk: Walk, path: string, rel: string, stat: Stats): voi
     (walk.stats.ownSkipped ??= []).push(displayName(path));
     return;
   }
-  if (rel !== '') stageHeader(walk, { path: `${rel}/`, stat, type: 'Directory', size: 0 }, walk.access.of(path));
+  if (rel !== '') stageHeader(walk, { path: `${rel}/`, stat, type: 'Directory', size: 0, uname: '', gname: '' }, path);
   let names: { name: string; file: boolean }[] = [];
   try {
     if (walk.access.enter(path)) walk.todo.push({ leave: true });
@@ -219,7 +207,7 @@ function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined
       return undefined;
     }
     if (linkedBefore(walk, rel, stat, fd)) return undefined;
-    stageHeader(walk, { path: rel, stat, type: 'File', size: stat.size }, fd);
+    stageHeader(walk, { path: rel, stat, type: 'File', size: stat.size, uname: '', gname: '' }, fd);
     if (stat.size > SMALL_FILE) {
       handedOver = true;
       return { fd, path, stat };
@@ -236,58 +224,5 @@ function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined
     return undefined;
   } finally {
     if (!handedOver) closeSync(fd);
-  }
-}
-
-/** Warns when a file shrank while read, or its size or mtime changed meanwhile. */
-function checkUnchanged(options: PackOptions, path: string, stat: Stats, readBytes: number, after: Stats): void {
-  if (readBytes < stat.size) {
-    options.warn(
-      'file_changed',
-      `${displayName(path)} shrank by ${stat.size - readBytes} bytes while being read; padded with zeros`,
-    );
-  }
-  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
-    options.warn(
-      'file_changed',
-      `${displayName(path)} changed while being read; the archive holds a copy that may be inconsistent`,
-    );
-  }
-}
-
-/** One positional read on the pool, into a fresh buffer (it is handed downstream). */
-function readAt(fd: number, length: number, position: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  return new Promise((resolve, reject) => {
-    read(fd, buffer, 0, length, position, (error, bytesRead) => {
-      if (error) reject(error);
-      else resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
-    });
-  });
-}
-
-/** Streams a large file's data and padding, one read ahead; closes it. */
-async function* readLarge(walk: Walk, file: LargeFile): AsyncGenerator<Buffer> {
-  const { fd, path, stat } = file;
-  const size = stat.size;
-  let position = 0;
-  let next: Promise<Buffer> | undefined = readAt(fd, Math.min(READ_SIZE, size), 0);
-  try {
-    while (next) {
-      walk.options.signal?.throwIfAborted();
-      const chunk: Buffer = await next;
-      next = undefined;
-      if (chunk.length === 0) break;
-      position += chunk.length;
-      if (position < size) next = readAt(fd, Math.min(READ_SIZE, size - position), position);
-      yield chunk;
-    }
-    for (let left = size - position; left > 0; left -= READ_SIZE) yield Buffer.alloc(Math.min(READ_SIZE, left));
-    const pad = padding(size);
-    if (pad) yield pad;
-    checkUnchanged(walk.options, path, stat, position, fstatSync(fd));
-  } finally {
-    await next?.catch(() => undefined);
-    closeSync(fd);
   }
 }
