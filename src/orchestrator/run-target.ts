@@ -119,6 +119,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
       hostname: run.config.hostname,
       backupDir: run.config.backup_dir,
       targetDir,
+      lockFile: run.config.lock_file,
       logger,
       signal,
       now: run.now,

@@ -8,6 +8,7 @@ import { parseManifest, type Manifest } from '../archive/manifest.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
 import { archiveKind, MANIFEST_SUFFIX } from '../archive/names.js';
 import { verifyArchive } from '../archive/verify.js';
+import { displayName } from '../util/byte-names.js';
 import { formatBytes } from '../util/duration.js';
 import { errorMessage, UsageError } from '../util/errors.js';
 import { isSelected, normalizeSelection } from './entry-path.js';
@@ -143,7 +144,7 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
   const missing = selection.filter((p) => !matched.has(p));
   if (missing.length > 0) {
     throw new RestoreError(
-      `--path ${missing.map((p) => `/${p}`).join(', ')}: no entry of the archive lies there; nothing was restored`,
+      `--path ${missing.map((p) => `/${displayName(p)}`).join(', ')}: no entry of the archive lies there; nothing was restored`,
     );
   }
 }
@@ -217,6 +218,6 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     options.progress.done();
   }
   const { dirs: _dirs, metaFiles, ...rest } = extracted;
-  const tsdbDirs = [...new Set(metaFiles.map((rel) => dirname(dirname(rel))))].sort();
+  const tsdbDirs = [...new Set(metaFiles.map((rel) => displayName(dirname(dirname(rel)))))].sort();
   return { ...rest, archive, to: destination.path, dryRun: options.dryRun, manifest: verifiedManifest, tsdbDirs };
 }

@@ -13,6 +13,8 @@ export interface PlanContext {
   hostname: string;
   backupDir: string;
   targetDir: string;
+  /** The run's lock file (a backup leaves it out like the backup folder); absent outside a run. */
+  lockFile?: string;
   logger: Logger;
   signal: AbortSignal;
   now: () => Date;
