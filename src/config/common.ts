@@ -58,8 +58,16 @@ export const retention = z.strictObject({
   keep_monthly: count.optional(),
   keep_yearly: count.optional(),
   keep_within: duration.optional(),
+  keep_within_hourly: duration.optional(),
+  keep_within_daily: duration.optional(),
+  keep_within_weekly: duration.optional(),
+  keep_within_monthly: duration.optional(),
+  keep_within_yearly: duration.optional(),
 });
 export type Retention = z.infer<typeof retention>;
+
+/** What a warning during a backup does: `warn` records it, `fail` fails the target. */
+const onWarning = z.enum(['warn', 'fail']);
 
 /** Keys that `defaults:` may set and every target inherits. */
 export const defaultsShape = {
@@ -69,6 +77,8 @@ export const defaultsShape = {
   verify_after_write: boolLike.optional(),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
+  on_warning: onWarning.optional(),
+  shrink_hold: duration.optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -80,6 +90,8 @@ export const targetBaseShape = {
   verify_after_write: boolLike.default(true),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
+  on_warning: onWarning.default('warn'),
+  shrink_hold: duration.default(30 * 86_400_000),
 };
 
 export interface TargetBase {
@@ -91,4 +103,8 @@ export interface TargetBase {
   verify_after_write: boolean;
   max_age?: number | undefined;
   min_size_ratio: number;
+  /** `fail`: a backup that warned is a failed target and nothing of it is kept. */
+  on_warning: 'warn' | 'fail';
+  /** How long retention keeps the newest full-size backup after the backups shrank under min_size_ratio. */
+  shrink_hold: number;
 }
