@@ -15,6 +15,7 @@ import { Redactor } from '../util/redact.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
+import { isFutureDated } from '../retention/future.js';
 
 export interface RestoreOptions extends GlobalOptions {
   to?: string;
@@ -51,7 +52,7 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
   return { maxSize, maxRatio };
 }
 
-/** The newest complete backup of a target with local archives. */
+/** The newest complete backup of a target with local archives; a future-dated one never counts as the newest. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
   if (targetModule(target).storage !== 'archive') {
     throw new UsageError(
@@ -59,7 +60,8 @@ async function latestArchive(session: Session, target: TargetConfig): Promise<st
     );
   }
   const dir = join(session.config.backup_dir, target.name);
-  const newest = (await readCatalog(dir, target.name)).complete[0];
+  const now = new Date();
+  const newest = (await readCatalog(dir, target.name)).complete.find((b) => !isFutureDated(b.time, now));
   if (!newest) throw new RestoreError(`target "${target.name}" has no complete backup in ${dir}`);
   return newest.path;
 }

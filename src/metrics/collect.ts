@@ -17,6 +17,9 @@ export const TARGET_METRICS = {
   snapshotter_target_backups: 'Complete backups (or snapshots) of the target that are kept.',
   snapshotter_target_suspicious_shrink:
     '1 when the last backup was flagged suspicious_shrink (much smaller than the one before).',
+  snapshotter_target_warnings: 'Warnings the target raised in the last run that included it (0 when none).',
+  snapshotter_target_shrink_hold:
+    '1 while retention holds a full-size backup because the newer ones shrank under min_size_ratio (shrink_hold).',
 } as const;
 export type TargetMetric = keyof typeof TARGET_METRICS;
 export type TargetValues = Partial<Record<TargetMetric, number>>;
@@ -68,6 +71,8 @@ function fromResult(result: TargetResult, previous: TargetValues, catalog: Newes
       ? latest(toSeconds(result.finished_at))
       : latest(previous.snapshotter_target_last_success_timestamp_seconds, backupSeconds(catalog?.newest)),
     snapshotter_target_suspicious_shrink: result.warnings.some((w) => w.code === SUSPICIOUS_SHRINK) ? 1 : 0,
+    snapshotter_target_warnings: result.warnings.length,
+    snapshotter_target_shrink_hold: result.warnings.some((w) => w.code === 'shrink_hold') ? 1 : 0,
   };
   const size =
     ok && result.size_bytes !== null
