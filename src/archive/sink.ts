@@ -52,6 +52,7 @@ export interface ArchiveInfo {
   sha256: string;
   uncompressed_bytes: number;
   entries: number | null;
+  /** The source's own warnings (from `finish`); the target's are already in its result. */
   warnings: Warning[];
 }
 
@@ -193,7 +194,7 @@ export class ArchiveWriter {
         sha256: written.sha256,
         uncompressed_bytes: read.bytes,
         entries,
-        warnings,
+        warnings: finished.warnings ?? [],
       };
     } catch (error) {
       for (const path of [...temps, ...committed]) await removeQuietly(path).catch(() => undefined);
