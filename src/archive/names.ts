@@ -1,4 +1,5 @@
 // File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>[.age]` plus `.sha256` and `.json`. Name order is time order.
+import { ownerTag, parseOwner, type TempOwner } from './temp-owner.js';
 
 export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz'] as const;
 export type ArchiveExt = (typeof ARCHIVE_EXTS)[number];
@@ -61,10 +62,16 @@ export function parseArchiveName(target: string, fileName: string): ParsedArchiv
   return time ? { target, stamp, time, ...kind } : undefined;
 }
 
-/** A hidden temporary name beside the final one, unique to this process. */
+/** A hidden temporary name beside the final one, unique to this process, naming its owner (host, boot, pid). */
 export function tempName(finalName: string): string {
   const random = Math.random().toString(36).slice(2, 10);
-  return `.${finalName}${TEMP_MARKER}${process.pid}-${random}`;
+  return `.${finalName}${TEMP_MARKER}${ownerTag()}-${random}`;
+}
+
+/** The owner recorded in a temp name, if it is one of ours. */
+export function tempOwner(fileName: string): TempOwner | undefined {
+  if (!isTempName(fileName)) return undefined;
+  return parseOwner(fileName.slice(fileName.lastIndexOf(TEMP_MARKER) + TEMP_MARKER.length));
 }
 
 export function isTempName(fileName: string): boolean {

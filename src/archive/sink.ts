@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Warning } from '../report.js';
 import { errorMessage } from '../util/errors.js';
+import { redactStrings } from '../util/redact.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
@@ -26,8 +27,12 @@ export interface ArchiveWriterOptions {
   compressionLevel: number;
   verifyAfterWrite: boolean;
   now: () => Date;
-  /** Applied to the manifest text: secrets never reach disk. */
+  /** Applied to the manifest's free text (source, warnings), never to its structural fields: secrets never reach disk. */
   redact: (text: string) => string;
+  /** The warnings the target recorded so far (missing path, unreadable file...): they go into the manifest. */
+  warnings?: () => readonly Warning[];
+  /** Called once the archive is written and checked, before anything takes a final name; throws to reject it. */
+  beforeCommit?: (archive: { name: string; size_bytes: number; warnings: readonly Warning[] }) => Promise<void>;
   signal: AbortSignal;
   onProgress?: (progress: { read: number; written: number }) => void;
   /** Encrypt to these age recipients (X25519 `age1…`) after compression; the name gets `.age`. */
@@ -51,6 +56,7 @@ export interface ArchiveInfo {
   sha256: string;
   uncompressed_bytes: number;
   entries: number | null;
+  /** The source's own warnings (from `finish`); the target's are already in its result. */
   warnings: Warning[];
 }
 
@@ -94,6 +100,23 @@ async function writeTemp(dir: string, finalName: string, data: string): Promise<
 export class ArchiveWriter {
   constructor(private readonly options: ArchiveWriterOptions) {}
 
+  /** The target's warnings and the source's own (once each), masked: the manifest's `warnings`. */
+  private warnings(own: readonly Warning[] = []): Warning[] {
+    const all: Warning[] = [];
+    for (const w of [...(this.options.warnings?.() ?? []), ...own]) {
+      const clean = { code: w.code, message: this.options.redact(w.message) };
+      if (!all.some((x) => x.code === clean.code && x.message === clean.message)) all.push(clean);
+    }
+    return all;
+  }
+
+  /** Removes a backup this writer committed (a target that must fail after all): archive first, manifest last. */
+  async discard(name: string): Promise<void> {
+    const path = join(this.options.dir, name);
+    for (const p of [path, path + SIDECAR_SUFFIX, path + MANIFEST_SUFFIX]) await removeQuietly(p);
+    await syncDir(this.options.dir);
+  }
+
   /** Writes one complete backup (archive, sidecar, manifest) or nothing at all. */
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
@@ -126,7 +149,6 @@ export class ArchiveWriter {
       await fsyncFile(archiveTemp);
       const finished = (await spec.finish?.()) ?? {};
       const entries = finished.entries ?? null;
-      const warnings = finished.warnings ?? [];
 
       if (plaintext) {
         await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
@@ -143,6 +165,8 @@ export class ArchiveWriter {
         }
       }
 
+      await o.beforeCommit?.({ name, size_bytes: written.bytes, warnings: this.warnings(finished.warnings) });
+      const warnings = this.warnings(finished.warnings);
       const manifest: Manifest = {
         format_version: MANIFEST_FORMAT_VERSION,
         tool: { name: o.toolName, version: o.toolVersion },
@@ -157,13 +181,13 @@ export class ArchiveWriter {
         ...(o.encryption && { encryption: { format: 'age', recipients: o.encryption.recipients } }),
         uncompressed_bytes: read.bytes,
         entries,
-        source: spec.describe,
+        source: redactStrings(spec.describe, o.redact),
         warnings,
         verified_after_write: o.verifyAfterWrite,
       };
       const sidecarTemp = await writeTemp(o.dir, name + SIDECAR_SUFFIX, sidecarText(written.sha256, name));
       temps.push(sidecarTemp);
-      const manifestTemp = await writeTemp(o.dir, name + MANIFEST_SUFFIX, o.redact(JSON.stringify(manifest, null, 2) + '\n'));
+      const manifestTemp = await writeTemp(o.dir, name + MANIFEST_SUFFIX, JSON.stringify(manifest, null, 2) + '\n');
       temps.push(manifestTemp);
 
       // The archive takes its name last: until then no complete backup exists under this name.
@@ -183,7 +207,7 @@ export class ArchiveWriter {
         sha256: written.sha256,
         uncompressed_bytes: read.bytes,
         entries,
-        warnings,
+        warnings: finished.warnings ?? [],
       };
     } catch (error) {
       for (const path of [...temps, ...committed]) await removeQuietly(path).catch(() => undefined);

@@ -16,6 +16,7 @@ import { formatAction, formatSummary, prometheusReminder } from './restore-outpu
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
 import { identityFrom, withoutIdentity } from './identity.js';
+import { isFutureDated } from '../retention/future.js';
 
 export interface RestoreOptions extends GlobalOptions {
   to?: string;
@@ -53,7 +54,7 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
   return { maxSize, maxRatio };
 }
 
-/** The newest complete backup of a target with local archives. */
+/** The newest complete backup of a target with local archives; a future-dated one never counts as the newest. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
   if (targetModule(target).storage !== 'archive') {
     throw new UsageError(
@@ -61,7 +62,8 @@ async function latestArchive(session: Session, target: TargetConfig): Promise<st
     );
   }
   const dir = join(session.config.backup_dir, target.name);
-  const newest = (await readCatalog(dir, target.name)).complete[0];
+  const now = new Date();
+  const newest = (await readCatalog(dir, target.name)).complete.find((b) => !isFutureDated(b.time, now));
   if (!newest) throw new RestoreError(`target "${target.name}" has no complete backup in ${dir}`);
   return newest.path;
 }

@@ -67,8 +67,16 @@ export const retention = z.strictObject({
   keep_monthly: count.optional(),
   keep_yearly: count.optional(),
   keep_within: duration.optional(),
+  keep_within_hourly: duration.optional(),
+  keep_within_daily: duration.optional(),
+  keep_within_weekly: duration.optional(),
+  keep_within_monthly: duration.optional(),
+  keep_within_yearly: duration.optional(),
 });
 export type Retention = z.infer<typeof retention>;
+
+/** What a warning during a backup does: `warn` records it, `fail` fails the target. */
+const onWarning = z.enum(['warn', 'fail']);
 
 /** Keys that `defaults:` may set and every target inherits. */
 export const defaultsShape = {
@@ -79,6 +87,8 @@ export const defaultsShape = {
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
   encryption: encryption.optional(),
+  on_warning: onWarning.optional(),
+  shrink_hold: duration.optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -94,6 +104,8 @@ export const targetBaseShape = {
   /** Unset: the top-level `hook_timeout`. */
   hook_timeout: duration.optional(),
   encryption: encryption.optional(),
+  on_warning: onWarning.default('warn'),
+  shrink_hold: duration.default(30 * 86_400_000),
 };
 
 export interface TargetBase {
@@ -109,4 +121,8 @@ export interface TargetBase {
   hook_timeout?: number | undefined;
   /** age recipients to encrypt archives to; undefined: not encrypted. */
   encryption?: Encryption | undefined;
+  /** `fail`: a backup that warned is a failed target and nothing of it is kept. */
+  on_warning: 'warn' | 'fail';
+  /** How long retention keeps the newest full-size backup after the backups shrank under min_size_ratio. */
+  shrink_hold: number;
 }

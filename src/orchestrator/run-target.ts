@@ -38,6 +38,16 @@ export function hookScope(run: RunContext, timeoutMs = run.config.hook_timeout):
   return { logger: run.logger, redactor: run.redactor, env: run.env, now: run.now, signal: run.signal, timeoutMs };
 }
 
+/** `on_warning: fail` and the backup warned: the target fails and keeps nothing of this backup. */
+export class WarnedBackupError extends Error {
+  override readonly name = 'WarnedBackupError';
+
+  constructor(warnings: readonly Warning[]) {
+    const codes = [...new Set(warnings.map((w) => w.code))].join(', ');
+    super(`on_warning: fail and the backup warned (${codes}): ${warnings[0]?.message ?? ''}; nothing was kept`);
+  }
+}
+
 function seconds(from: Date, to: Date): number {
   return Math.round((to.getTime() - from.getTime()) / 10) / 100;
 }
@@ -136,6 +146,21 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
         verifyAfterWrite: target.verify_after_write,
         now: run.now,
         redact: (text) => run.redactor.redact(text),
+        warnings: () => warnings,
+        beforeCommit: async (archive) => {
+          await checkSizeDrop({
+            targetDir,
+            target: target.name,
+            minRatio: target.min_size_ratio,
+            artifact: archive.name,
+            size_bytes: archive.size_bytes,
+            warn: (code, message) => ctx.warn(code, message),
+            now: run.now,
+            logger,
+          });
+          const all = [...warnings, ...archive.warnings];
+          if (target.on_warning === 'fail' && all.length > 0) throw new WarnedBackupError(all);
+        },
         signal,
         onProgress: progress ? (p) => progress.update(p) : undefined,
         encryption: target.encryption,
@@ -147,16 +172,10 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
       },
     };
     const outcome = await module.backup(ctx, target);
-    if (module.storage === 'archive') {
-      await checkSizeDrop({
-        targetDir,
-        target: target.name,
-        minRatio: target.min_size_ratio,
-        artifact: outcome.artifact,
-        size_bytes: outcome.size_bytes,
-        warn: (code, message) => ctx.warn(code, message),
-        logger,
-      });
+    if (target.on_warning === 'fail' && warnings.length > 0) {
+      // A warning after the commit (a cleanup step): the backup goes too, so a failed target leaves nothing.
+      if (module.storage === 'archive') await ctx.archive.discard(outcome.artifact);
+      throw new WarnedBackupError(warnings);
     }
     const finished = run.now();
     logger.info(
