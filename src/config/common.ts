@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { parseDuration, parseSize } from '../util/duration.js';
 
-/** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
-export const duration = z.string().transform((text, ctx) => {
+/** The longest timer Node.js keeps (2^31-1 ms, about 24.8 days); a longer one would fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds, of any length (ages, retention windows). */
+export const longDuration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
     ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(text)}: write it like 30s, 15m, 2h or 7d` });
@@ -11,6 +14,14 @@ export const duration = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+
+/** A duration used as a timer (timeouts, deadlines, intervals): at most 24d, the longest a timer can wait. */
+export const duration = longDuration.pipe(
+  z.number().max(MAX_TIMER_MS, {
+    error: (issue) =>
+      `a timer duration can be at most 24d (2^31-1 ms, about 24.8 days); got ${Math.round(Number(issue.input) / 86_400_000)}d`,
+  }),
+);
 
 /** A size such as `10m` or `1g` (or a number of bytes), resolved to bytes. */
 export const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
@@ -57,7 +68,7 @@ export const retention = z.strictObject({
   keep_weekly: count.optional(),
   keep_monthly: count.optional(),
   keep_yearly: count.optional(),
-  keep_within: duration.optional(),
+  keep_within: longDuration.optional(),
 });
 export type Retention = z.infer<typeof retention>;
 
@@ -67,7 +78,7 @@ export const defaultsShape = {
   retention: retention.optional(),
   compression_level: intLike.pipe(z.number().int().min(1).max(9)).optional(),
   verify_after_write: boolLike.optional(),
-  max_age: duration.optional(),
+  max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
 };
 
@@ -78,7 +89,7 @@ export const targetBaseShape = {
   retention: retention.default({}),
   compression_level: intLike.pipe(z.number().int().min(1).max(9)).default(6),
   verify_after_write: boolLike.default(true),
-  max_age: duration.optional(),
+  max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
 };
 
