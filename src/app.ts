@@ -3,6 +3,7 @@ import { loadConfig, locateConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type LoggerHandle, type LogLevel } from './logging/logger.js';
 import type { RunContext } from './orchestrator/run-target.js';
 import type { TargetConfig } from './targets/registry.js';
+import { READ_COMMAND_DEADLINE_MS, withDeadline } from './util/deadline.js';
 import { UsageError } from './util/errors.js';
 import { Redactor } from './util/redact.js';
 
@@ -60,8 +61,15 @@ export function selectTargets(targets: readonly TargetConfig[], names: readonly 
   return targets.filter((t) => names.includes(t.name));
 }
 
-/** The context the orchestrator works in for a command: the session's config and logger, the real clock. */
-export function runContext(session: Session, io: Io, signal: AbortSignal = new AbortController().signal): RunContext {
+/**
+ * The context the orchestrator works in for a command: the session's config and logger, the real clock. Without a
+ * signal of its own (list, status, prune) the command gets the read-only commands' overall deadline.
+ */
+export function runContext(
+  session: Session,
+  io: Io,
+  signal: AbortSignal = withDeadline(READ_COMMAND_DEADLINE_MS, 'the command'),
+): RunContext {
   return {
     config: session.config,
     logger: session.log.logger,
