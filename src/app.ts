@@ -23,15 +23,19 @@ export interface Session extends LoadedConfig {
   log: LoggerHandle;
 }
 
-/** Loads the config and opens the logger it describes; warnings found while loading are logged. */
-export async function openSession(options: GlobalOptions, io: Io): Promise<Session> {
+/**
+ * Loads the config and opens the logger it describes; warnings found while loading are logged. `logFile: false`
+ * (a dry run, which writes nothing) leaves the log file and its folder alone.
+ */
+export async function openSession(options: GlobalOptions, io: Io, open: { logFile?: boolean } = {}): Promise<Session> {
   const loaded = loadConfig(locateConfig(options.config, io.env), io.env);
   const log = await createLogger({
     level: options.logLevel ?? loaded.config.log.level,
     json: options.json === true,
-    file: loaded.config.log.file
-      ? { path: loaded.config.log.file, maxSize: loaded.config.log.max_size, maxFiles: loaded.config.log.max_files }
-      : undefined,
+    file:
+      loaded.config.log.file && open.logFile !== false
+        ? { path: loaded.config.log.file, maxSize: loaded.config.log.max_size, maxFiles: loaded.config.log.max_files }
+        : undefined,
     redactor: loaded.redactor,
     stderr: io.stderr,
   });

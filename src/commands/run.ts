@@ -20,7 +20,9 @@ export interface RunOptions extends GlobalOptions {
 
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const progress = terminalProgress(io.stderr, options.json === true);
-  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io);
+  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io, {
+    logFile: options.dryRun !== true,
+  });
   const { config, log } = session;
   const interrupt = interruptOnSignals();
   try {
