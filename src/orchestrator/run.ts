@@ -135,7 +135,7 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
       const { holder, reason } = lock.tookOverFrom;
       run.logger.warn(
         { lock: run.config.lock_file, pid: holder?.pid, host: holder?.host, since: holder?.started_at, reason },
-        'took over the lock of a run that is gone',
+        'took over the lock of a run that died',
       );
     }
     const removed = await removeStaleFiles(
