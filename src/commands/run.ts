@@ -9,6 +9,7 @@ import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { terminalProgress } from '../progress/display.js';
 import { EXIT, exitCodeFor } from '../report.js';
+import { READ_COMMAND_DEADLINE_MS, withDeadline } from '../util/deadline.js';
 import { formatNotificationPreviews, formatPlans, formatReport } from './format.js';
 import { formatPrunes } from './retention-format.js';
 import { interruptOnSignals } from './signals.js';
@@ -20,7 +21,9 @@ export interface RunOptions extends GlobalOptions {
 
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const progress = terminalProgress(io.stderr, options.json === true);
-  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io);
+  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io, {
+    logFile: options.dryRun !== true,
+  });
   const { config, log } = session;
   const interrupt = interruptOnSignals();
   try {
@@ -30,6 +33,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       progress: progress && ((t) => progress.track(t)),
     };
     if (options.dryRun) {
+      run.signal = withDeadline(READ_COMMAND_DEADLINE_MS, 'run --dry-run', interrupt.signal);
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
       const notifications = notificationForecast(run, plans);

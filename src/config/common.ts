@@ -4,8 +4,11 @@ import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';
 import { encryption, type Encryption } from './encryption.js';
 
-/** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds. */
-export const duration = z
+/** The longest timer Node.js keeps (2^31-1 ms, about 24.8 days); a longer one would fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration such as `30s`, `15m`, `2h`, `7d`, resolved to milliseconds, of any length (ages, retention windows). */
+export const longDuration = z
   .string({
     error: (issue) =>
       typeof issue.input === 'number'
@@ -20,6 +23,14 @@ export const duration = z
     }
     return ms;
   });
+
+/** A duration used as a timer (timeouts, deadlines, intervals): at most 24d, the longest a timer can wait. */
+export const duration = longDuration.pipe(
+  z.number().max(MAX_TIMER_MS, {
+    error: (issue) =>
+      `a timer duration can be at most 24d (2^31-1 ms, about 24.8 days); got ${Math.round(Number(issue.input) / 86_400_000)}d`,
+  }),
+);
 
 /** A size such as `10m` or `1g` (or a number of bytes), resolved to bytes. */
 export const size = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
@@ -66,12 +77,12 @@ export const retention = z.strictObject({
   keep_weekly: count.optional(),
   keep_monthly: count.optional(),
   keep_yearly: count.optional(),
-  keep_within: duration.optional(),
-  keep_within_hourly: duration.optional(),
-  keep_within_daily: duration.optional(),
-  keep_within_weekly: duration.optional(),
-  keep_within_monthly: duration.optional(),
-  keep_within_yearly: duration.optional(),
+  keep_within: longDuration.optional(),
+  keep_within_hourly: longDuration.optional(),
+  keep_within_daily: longDuration.optional(),
+  keep_within_weekly: longDuration.optional(),
+  keep_within_monthly: longDuration.optional(),
+  keep_within_yearly: longDuration.optional(),
 });
 export type Retention = z.infer<typeof retention>;
 
@@ -84,11 +95,11 @@ export const defaultsShape = {
   retention: retention.optional(),
   compression_level: intLike.pipe(z.number().int().min(1).max(9)).optional(),
   verify_after_write: boolLike.optional(),
-  max_age: duration.optional(),
+  max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
   encryption: encryption.optional(),
   on_warning: onWarning.optional(),
-  shrink_hold: duration.optional(),
+  shrink_hold: longDuration.optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -98,14 +109,14 @@ export const targetBaseShape = {
   retention: retention.default({}),
   compression_level: intLike.pipe(z.number().int().min(1).max(9)).default(6),
   verify_after_write: boolLike.default(true),
-  max_age: duration.optional(),
+  max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
   hooks: HookSet.optional(),
   /** Unset: the top-level `hook_timeout`. */
   hook_timeout: duration.optional(),
   encryption: encryption.optional(),
   on_warning: onWarning.default('warn'),
-  shrink_hold: duration.default(30 * 86_400_000),
+  shrink_hold: longDuration.default(30 * 86_400_000),
 };
 
 export interface TargetBase {

@@ -4,13 +4,14 @@ import { DEFAULT_HOOK_TIMEOUT_MS, HookSet } from '../hooks/schema.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
-import { defaultsShape, duration, intLike, size } from './common.js';
+import { defaultsShape, duration, intLike, longDuration, size } from './common.js';
 
 export const RootConfig = z.strictObject({
   backup_dir: z.string().min(1),
   hostname: z.string().min(1).optional(),
   concurrency: intLike.pipe(z.number().int().min(1).max(64)).default(1),
   lock_file: z.string().min(1).optional(),
+  lock_alert_after: longDuration.default(26 * 3_600_000),
   log: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),

@@ -144,6 +144,25 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(result.log).toContain('backend busy (token ***)');
   });
 
+  it('never creates twice: a create accepted but answered 503 is found by its name, not sent again', async () => {
+    const dir = tmpDir();
+    fake.server.fail({
+      method: 'POST',
+      path: /actions$/,
+      times: 1,
+      accepted: true,
+      reply: () => {
+        fake.settle(); // the provider finishes the snapshot while the client sees an error
+        return { status: 503, body: { id: 'service_unavailable', message: 'upstream timed out' } };
+      },
+    });
+    const result = await runCloud(config(dir), dir, TOKEN);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(fake.server.received.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(fake.names(DROPLET)).toEqual([result.target?.artifact]);
+    expect(result.log).toContain('the provider made the snapshot after all');
+  });
+
   it('fails the target when the action errors, and deletes nothing', async () => {
     const dir = tmpDir();
     for (const day of ['01', '02']) fake.seed(DROPLET, `web-1-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`);

@@ -39,8 +39,8 @@ describe.skipIf(!enabled)('encrypted backups (age)', () => {
   };
   const env = (): Record<string, string> => ({
     PATH: `${dir}/bin:${process.env.PATH ?? ''}`,
-    FAKE_DOCKER_CONTAINERS: JSON.stringify({ pg: { env: { PSQL_OUT: join(dir, 'psql-in.sql') } } }),
-    FAKE_DOCKER_LOG: join(dir, 'docker-argv.jsonl'),
+    DOCKER_FAKE_CONTAINERS: JSON.stringify({ pg: { env: { PSQL_OUT: join(dir, 'psql-in.sql') } } }),
+    DOCKER_FAKE_LOG: join(dir, 'docker-argv.jsonl'),
   });
   const config = (): string => join(dir, 'snapshotter.yaml');
   const archive = (target: string): string => {

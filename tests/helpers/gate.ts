@@ -12,7 +12,7 @@ export const GATE_DOCKER = fileURLToPath(new URL('../fixtures/gate/docker', impo
 
 export interface Gate {
   dir: string;
-  /** Environment for the CLI: the stand-in finds its FIFOs through GATE_DIR. */
+  /** Environment for the CLI: the stand-in finds its FIFOs through DOCKER_GATE_DIR. */
   env: Record<string, string>;
   /** A target line for the config: a postgres target named `name` whose dump blocks on its own FIFO. */
   target: (name: string, extra?: string) => string;
@@ -33,7 +33,7 @@ export function makeGate(names: readonly string[]): Gate {
   const log = (): string[] => readFileSync(join(dir, 'log'), 'utf8').split('\n').filter(Boolean);
   return {
     dir,
-    env: { GATE_DIR: dir },
+    env: { DOCKER_GATE_DIR: dir },
     target: (name, extra = '') =>
       `  - { name: ${name}, type: postgres, container: ${name}, docker_command: ${GATE_DOCKER}${extra ? `, ${extra}` : ''} }\n`,
     log,

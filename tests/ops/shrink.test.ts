@@ -50,7 +50,7 @@ describe('size-drop guard', () => {
     expect(shrunk.warnings[0]!.message).toContain(`of the previous backup ${first.find((t) => t.name === 'shrinks')!.artifact}`);
     expect(second.find((t) => t.name === 'lenient')!.warnings).toEqual([]);
 
-    // pino-roll numbers the log files (snapshotter.1.log, ...).
+    // The log file and any rotated ones beside it (snapshotter.log, snapshotter.log.1, ...).
     const logged = readdirSync(join(dir, 'log'))
       .map((name) => readFileSync(join(dir, 'log', name), 'utf8'))
       .join('')
