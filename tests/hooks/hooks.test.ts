@@ -187,7 +187,7 @@ targets:
     const check = await runCli(['config', 'check', '-c', h.config, '--json'], { env });
     expect(check.exitCode, check.stderr).toBe(0);
     const shown = JSON.parse(check.stdout);
-    expect(shown.hook_timeout).toBe(300_000);
+    expect(shown.hook_timeout).toBe('5m');
     expect(shown.targets[0].hooks.before).toEqual([`${h.rec} files-before --password ***`]);
     expect(shown.targets[0].hooks.after).toEqual([[h.rec, 'files after']]);
 

@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configCheckCommand } from '../../src/commands/config-check.js';
 import { loadConfig } from '../../src/config/load.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -56,5 +58,37 @@ describe('messages in config terms', () => {
   it('says a list was expected where a single path was written', () => {
     const message = configError('backup_dir: /x\ntargets:\n  - { name: a, type: filesystem, paths: /etc }\n');
     expect(message).toContain('targets[0].paths: expected a list, got text');
+  });
+});
+
+describe('config check output', () => {
+  function check(file: string): string {
+    let out = '';
+    const io = {
+      stdout: { write: (text: string) => ((out += text), true) },
+      stderr: { write: () => true },
+      env: {},
+    } as unknown as Parameters<typeof configCheckCommand>[1];
+    expect(configCheckCommand({ config: file }, io)).toBe(0);
+    return out;
+  }
+
+  it('writes durations and sizes in config form, so the output can be fed back in', () => {
+    const dir = tmpDir();
+    const file = join(dir, 'snapshotter.yaml');
+    writeFileSync(
+      file,
+      'backup_dir: /x\nlog: { max_size: 1536k }\ndefaults: { timeout: 90m, max_age: 26h }\n' +
+        'targets:\n  - { name: a, type: filesystem, paths: [/etc], retention: { keep_within: 2w } }\n',
+    );
+    const out = check(file);
+    expect(out).toContain('max_size: 1536k');
+    expect(out).toContain('timeout: 90m');
+    expect(out).toContain('max_age: 26h');
+    expect(out).toContain('keep_within: 2w');
+    expect(out).not.toMatch(/: \d{5,}\n/);
+    const again = join(dir, 'again.yaml');
+    writeFileSync(again, out);
+    expect(parse(check(again))).toEqual(parse(out));
   });
 });
