@@ -2,7 +2,7 @@
 // config writes them (`2h`, `10m`), found by walking each value alongside the schema that parsed it.
 import type { z } from 'zod';
 import { formatDurationConfig, formatSizeConfig } from '../util/duration.js';
-import { duration, size } from './common.js';
+import { duration, longDuration, size } from './common.js';
 
 type AnySchema = z.core.$ZodType;
 type Def = Record<string, unknown> & { type: string };
@@ -13,7 +13,7 @@ const def = (schema: AnySchema): Def => schema._zod.def as unknown as Def;
 function core(schema: AnySchema): AnySchema {
   let current = schema;
   for (;;) {
-    if (current === duration || current === size) return current;
+    if (current === duration || current === longDuration || current === size) return current;
     const d = def(current);
     if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch'].includes(d.type)) {
       current = d.innerType as AnySchema;
@@ -30,7 +30,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** `value` with every duration and size that `schema` parsed turned back into its config form. */
 export function toConfigForm(value: unknown, schema: AnySchema): unknown {
   const s = core(schema);
-  if (s === duration) return typeof value === 'number' ? formatDurationConfig(value) : value;
+  if (s === duration || s === longDuration) return typeof value === 'number' ? formatDurationConfig(value) : value;
   if (s === size) return typeof value === 'number' ? formatSizeConfig(value) : value;
   const d = def(s);
   if (d.type === 'array' && Array.isArray(value)) return value.map((item) => toConfigForm(item, d.element as AnySchema));
