@@ -69,6 +69,7 @@ export const defaultsShape = {
   verify_after_write: boolLike.optional(),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
+  remotes: z.array(targetName).optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -80,6 +81,8 @@ export const targetBaseShape = {
   verify_after_write: boolLike.default(true),
   max_age: duration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
+  /** Remote names this target copies to (`defaults.remotes` when absent). */
+  remotes: z.array(targetName).default([]),
 };
 
 export interface TargetBase {
@@ -91,4 +94,5 @@ export interface TargetBase {
   verify_after_write: boolean;
   max_age?: number | undefined;
   min_size_ratio: number;
+  remotes: string[];
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
+import { RemoteConfig } from '../remotes/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
 import { defaultsShape, intLike, size } from './common.js';
 
@@ -26,6 +27,7 @@ export const RootConfig = z.strictObject({
     })
     .min(1, 'declare at least one target'),
   notifications: NotificationsConfig.prefault({}),
+  remotes: z.array(RemoteConfig).default([]),
 });
 
 type Root = z.infer<typeof RootConfig>;
