@@ -7,7 +7,7 @@ import type { S3Remote } from './schema.js';
 
 export type Sdk = typeof import('@aws-sdk/client-s3');
 
-const ATTEMPTS = 5;
+const ATTEMPTS = 4;
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 8_000;
 

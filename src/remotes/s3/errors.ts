@@ -28,7 +28,7 @@ const RETRYABLE_NAMES = new Set([
 ]);
 
 function failure(error: unknown): S3Failure {
-  return error && typeof error === 'object' ? (error) : {};
+  return error && typeof error === 'object' ? error : {};
 }
 
 /** The S3 error code (`NoSuchBucket`, `SlowDown`...) or the network error code. */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { RemoteError } from './errors.js';
+import { errorCode, RemoteError } from './errors.js';
 import { withRetry, type Attempt, type Sdk } from './client.js';
 import { MAX_PART_SIZE, type S3Remote } from './schema.js';
 
@@ -50,6 +50,15 @@ async function readRange(file: FileHandle, offset: number, length: number): Prom
     done += bytesRead;
   }
   return buffer;
+}
+
+/** A part refused as invalid: the service's part limit is lower than `max_parts` (R2, some Ceph setups). */
+function partRefused(error: unknown, t: UploadTarget, number: number, count: number): RemoteError | undefined {
+  if (errorCode((error as Error).cause) !== 'InvalidArgument') return undefined;
+  return new RemoteError(
+    `${t.attempt.where}: part ${number} of ${count} refused (InvalidArgument): the service's part limit is lower than max_parts ${t.config.max_parts}; set max_parts to its limit (part limit exceeded)`,
+    { cause: error },
+  );
 }
 
 /** Uploads a file to `key` with its sha256 as `x-amz-meta-sha256`. */
@@ -142,7 +151,7 @@ async function uploadParts(
         ),
       ).catch((error: unknown) => {
         failed = true;
-        throw error;
+        throw partRefused(error, t, number, count) ?? error;
       });
       parts[index] = { PartNumber: number, ETag: answer.ETag! };
     }
