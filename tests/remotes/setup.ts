@@ -12,6 +12,8 @@ export interface RemoteYaml {
   name?: string;
   endpoint: string;
   prefix: string;
+  bucket?: string;
+  timeout?: string;
   extra?: string;
 }
 
@@ -27,13 +29,13 @@ export function remoteYaml(r: RemoteYaml): string {
   return `  - name: ${r.name ?? 'offsite'}
     type: s3
     endpoint: ${r.endpoint}
-    bucket: ${BUCKET}
+    bucket: ${r.bucket ?? BUCKET}
     prefix: ${r.prefix}
     access_key_id: \${S3_KEY_ID}
     secret_access_key_file: ${'${SECRET_FILE}'}
     force_path_style: true
     part_size: 5m
-    request_timeout: 2s
+    request_timeout: ${r.timeout ?? '2s'}
 ${r.extra ?? ''}`;
 }
 

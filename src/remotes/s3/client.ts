@@ -28,7 +28,12 @@ export function createClient(sdk: Sdk, config: S3Remote): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: config.request_timeout, requestTimeout: config.request_timeout },
+    // Without throwOnRequestTimeout the handler only prints a warning and waits forever.
+    requestHandler: {
+      connectionTimeout: config.request_timeout,
+      requestTimeout: config.request_timeout,
+      throwOnRequestTimeout: true,
+    },
   });
 }
 

@@ -51,10 +51,18 @@ export function isRetryable(error: unknown): boolean {
   return status === undefined && code === undefined;
 }
 
+/** An ISO time or S3's compact `20261201T140000Z`, in ms. */
+function parseTime(text: string | undefined): number {
+  const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text ?? '');
+  return Date.parse(
+    compact ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6]}Z` : (text ?? ''),
+  );
+}
+
 /** How far the machine's clock is from the server's, from a RequestTimeTooSkewed answer. */
 function skewText(f: S3Failure): string {
-  const server = Date.parse(f.ServerTime ?? '');
-  const request = Date.parse(f.RequestTime ?? '');
+  const server = parseTime(f.ServerTime);
+  const request = parseTime(f.RequestTime);
   if (Number.isNaN(server) || Number.isNaN(request)) return 'by more than 15 minutes';
   const minutes = Math.round((request - server) / 60_000);
   return `by ${Math.abs(minutes)} minutes (${minutes > 0 ? 'ahead of' : 'behind'} the server's clock)`;
