@@ -1,11 +1,10 @@
 // The `type: s3` remote: a RemoteStore over the official SDK (loaded when the first store opens).
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { StoreContext, RemoteStore, RemoteObject, HeadInfo, DeleteOutcome } from '../types.js';
 import { createClient, describeRemote, loadSdk, withRetry } from './client.js';
 import { errorCode, httpStatus } from './errors.js';
 import type { S3Remote } from './schema.js';
-import { objectOptions, uploadFile } from './upload.js';
+import { contentMd5, objectOptions, uploadFile } from './upload.js';
 
 const LOCKED_CODES = new Set(['AccessDenied', 'InvalidRequest', 'ObjectLocked']);
 
@@ -45,7 +44,6 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
     putFile: (key, path, size, sha256) => uploadFile({ sdk, client, config, attempt: base }, key, path, size, sha256),
     async putText(key: string, text: string): Promise<void> {
       const body = Buffer.from(text, 'utf8');
-      const md5 = createHash('md5').update(body).digest('base64');
       await withRetry({ ...base, what: `PUT ${key}` }, () =>
         client.send(
           new sdk.PutObjectCommand({
@@ -53,7 +51,7 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
             Key: key,
             Body: body,
             ContentLength: body.length,
-            ContentMD5: md5,
+            ...contentMd5(config, body),
             ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8',
             ...objectOptions(config, new Date()),
           }),

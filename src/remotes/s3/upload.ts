@@ -9,7 +9,7 @@ import { withRetry, type Attempt, type Sdk } from './client.js';
 import { MAX_PART_SIZE, type S3Remote } from './schema.js';
 
 /** At most this many bytes of parts are held in memory at once (at least one part). */
-const IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 const MAX_IN_FLIGHT = 4;
 
 export interface UploadTarget {
@@ -39,7 +39,10 @@ export function objectOptions(config: S3Remote, now: Date) {
   };
 }
 
-const md5 = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('base64');
+/** `Content-MD5`: S3 requires it (or a checksum header) on every write with object lock; elsewhere it is skipped. */
+export function contentMd5(config: Pick<S3Remote, 'object_lock'>, bytes: Uint8Array): { ContentMD5?: string } {
+  return config.object_lock ? { ContentMD5: createHash('md5').update(bytes).digest('base64') } : {};
+}
 
 async function readRange(file: FileHandle, offset: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
@@ -77,7 +80,7 @@ export async function uploadFile(t: UploadTarget, key: string, path: string, siz
     if (size <= config.part_size) {
       const body = await readRange(file, 0, size);
       await withRetry({ ...t.attempt, what: `PUT ${key}` }, () =>
-        client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentLength: size, ContentMD5: md5(body) }), {
+        client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentLength: size, ...contentMd5(config, body) }), {
           abortSignal: signal,
         }),
       );
@@ -145,7 +148,7 @@ async function uploadParts(
             PartNumber: number,
             Body: body,
             ContentLength: body.length,
-            ContentMD5: md5(body),
+            ...contentMd5(t.config, body),
           }),
           { abortSignal: t.attempt.signal },
         ),
