@@ -47,6 +47,8 @@ export function buildProgram(setExit: (code: number) => void, io: Io): Command {
     .option('--all', "every archive of the config's targets")
     .option('--target <name>', 'with --all: only this target (repeatable)', collect)
     .option('--identity <file>', 'age identity file: decrypt encrypted archives and check their content too')
+    .option('--remote <name>', "check the backups on this remote (this host's targets; object agreement)")
+    .option('--download', 'with --remote: stream each archive through the deep checks (nothing is written to disk)')
     .action(async (paths: string[], options: VerifyOptions) =>
       setExit(await (await import('./commands/verify.js')).verifyCommand(paths, options, io)),
     );
@@ -54,12 +56,14 @@ export function buildProgram(setExit: (code: number) => void, io: Io): Command {
   withCommon(program.command('list'))
     .description('the backups that exist (local archives and cloud snapshots), newest first, with age, size, state')
     .option('--target <name>', 'only this target (repeatable)', collect)
+    .option('--remote <name>', "the backups on this remote (this host's targets)")
     .action(async (options: ListOptions) => setExit(await (await import('./commands/list.js')).listCommand(options, io)));
 
   withCommon(program.command('prune'))
     .description('apply retention without backing up')
     .option('--dry-run', 'show what would be deleted and what is kept by which rule; delete nothing')
     .option('--target <name>', 'only this target (repeatable)', collect)
+    .option('--remote <name>', "apply each target's remote retention on this remote instead")
     .action(async (options: PruneCommandOptions) =>
       setExit(await (await import('./commands/prune.js')).pruneCommand(options, io)),
     );
@@ -67,6 +71,8 @@ export function buildProgram(setExit: (code: number) => void, io: Io): Command {
   withCommon(program.command('status'))
     .description('per target: newest complete backup, its age and size; exit 1 when any is older than its max age or missing')
     .option('--max-age <duration>', "maximum age of each target's newest backup (default: the target's max_age)")
+    .option('--remote <name>', 'the newest backups on this remote')
+    .option('--all-hosts', 'with --remote: every host found under the remote prefix (a fleet view)')
     .action(async (options: StatusOptions) => setExit(await (await import('./commands/status.js')).statusCommand(options, io)));
 
   withCommon(program.command('restore'))
@@ -78,6 +84,7 @@ export function buildProgram(setExit: (code: number) => void, io: Io): Command {
       "with --latest: the target whose newest backup to restore; without --to: restore into this target's source",
     )
     .option('--latest', "the target's newest complete backup (needs -c and --target)")
+    .option('--remote <name>', 'download the archive from this remote first (ARCHIVE is its name)')
     .option('--force', 'restore into a folder that is not empty (existing files are replaced)')
     .option('--path <path>', 'only entries under this path, as stored relative to / (repeatable)', collect)
     .option('--dry-run', 'verify, then list what would be restored; write nothing')

@@ -39,6 +39,23 @@ export interface TargetResult {
   details: Record<string, unknown>;
   /** The target's hooks that ran, in order (absent where no hook could run, e.g. in notification previews). */
   hooks?: HookResult[];
+  /** The copy to each of the target's remotes (absent when it has none or its backup failed). */
+  remotes?: RemoteResult[];
+}
+
+/** One target's copy to one remote: what went up, what remote retention deleted, or why it failed. */
+export interface RemoteResult {
+  name: string;
+  type: string;
+  status: TargetStatus;
+  /** Archive names uploaded in this run (the new backup and any a failed run left behind). */
+  uploaded: string[];
+  deleted: string[];
+  /** Due for deletion but refused by object lock: kept. */
+  locked: string[];
+  /** Complete backups of the target on the remote after this copy (null when it failed). */
+  backups: number | null;
+  error: string | null;
 }
 
 export interface NotificationDelivery {

@@ -17,7 +17,11 @@ export function formatReport(report: RunReport): string {
     const detail = t.status === 'success' ? `${t.artifact ?? ''}${size}` : oneLine(t.error ?? 'failed');
     const warn = t.warnings.length > 0 ? `  (${t.warnings.length} warning${t.warnings.length > 1 ? 's' : ''})` : '';
     const deleted = t.deleted.length > 0 ? `  pruned ${t.deleted.length}` : '';
-    return `${mark} ${t.name}  ${detail}  ${t.duration_seconds}s${warn}${deleted}`;
+    const remotes = (t.remotes ?? []).map(
+      (r) =>
+        `\n     remote ${r.name}: ${r.status === 'success' ? `ok, ${r.uploaded.length} uploaded, ${r.deleted.length} deleted${r.locked.length > 0 ? `, ${r.locked.length} kept (locked)` : ''}` : 'FAILED'}`,
+    );
+    return `${mark} ${t.name}  ${detail}  ${t.duration_seconds}s${warn}${deleted}${remotes.join('')}`;
   });
   const { total, succeeded, failed } = report.summary;
   const head = report.interrupted ? `interrupted by ${report.interrupted}: ` : '';

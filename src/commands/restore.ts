@@ -29,6 +29,7 @@ export interface RestoreOptions extends GlobalOptions {
   maxSize?: string;
   maxRatio?: string;
   identity?: string;
+  remote?: string;
 }
 
 /** Rejects option combinations that do not say one clear thing. */
@@ -144,11 +145,26 @@ async function dispatch(
   signal: AbortSignal,
   redactor: { current: Redactor },
 ): Promise<number> {
-  if (!o.target) return intoFolder(archiveArg!, { ...o, to: o.to! }, io, signal);
+  if (!o.target && !o.remote) return intoFolder(archiveArg!, { ...o, to: o.to! }, io, signal);
   const session = await openSession(o, io);
   redactor.current = session.redactor;
+  if (o.remote) {
+    if (o.target) selectTargets(session.config.targets, [o.target]);
+    const { stageRemote } = await import('./remote-restore.js');
+    const staged = await stageRemote(session, o.remote, archiveArg, o.target, signal).catch(async (error: unknown) => {
+      await session.log.close();
+      throw error;
+    });
+    try {
+      if (o.to) return await intoFolder(staged.path, { ...o, to: o.to }, io, signal);
+      return await intoTarget(staged.path, staged.target, o, session, io, signal);
+    } finally {
+      await staged.cleanup();
+      await session.log.close();
+    }
+  }
   try {
-    const [target] = selectTargets(session.config.targets, [o.target]);
+    const [target] = selectTargets(session.config.targets, [o.target!]);
     const archive = archiveArg ?? (await latestArchive(session, target!));
     if (o.to) return await intoFolder(archive, { ...o, to: o.to }, io, signal);
     return await intoTarget(archive, target!, o, session, io, signal);

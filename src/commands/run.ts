@@ -8,6 +8,8 @@ import { notificationForecast, notificationPhases } from '../orchestrator/notify
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { terminalProgress } from '../progress/display.js';
+import { remotePhases } from '../remotes/phase.js';
+import { formatRemotePlans, planRemotes } from '../remotes/plan.js';
 import { EXIT, exitCodeFor } from '../report.js';
 import { READ_COMMAND_DEADLINE_MS, withDeadline } from '../util/deadline.js';
 import { formatNotificationPreviews, formatPlans, formatReport } from './format.js';
@@ -38,17 +40,20 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
       const notifications = notificationForecast(run, plans);
       const hooks = planRunHooks(config.hooks, run.redactor);
+      const remotes = await planRemotes(run, selected);
       io.stdout.write(
         options.json
-          ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications, hooks }, null, 2) + '\n'
+          ? JSON.stringify({ dry_run: true, targets: plans, retention, remotes, notifications, hooks }, null, 2) + '\n'
           : formatPlans(plans, hooks) +
               formatPrunes(retention, 'retention after a successful backup') +
+              formatRemotePlans(remotes) +
               formatNotificationPreviews(notifications),
       );
-      return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
+      return plans.some((p) => p.problems.length > 0) || remotes.some((r) => r.error) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
     const phases = composePhases(
+      remotePhases(run),
       retentionPhases(run),
       notificationPhases(run),
       metricsPhases({

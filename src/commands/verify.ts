@@ -12,6 +12,22 @@ export interface VerifyOptions extends GlobalOptions {
   all?: boolean;
   target?: string[];
   identity?: string;
+  remote?: string;
+  download?: boolean;
+}
+
+async function verifyRemote(options: VerifyOptions & { remote: string }, io: Io): Promise<number> {
+  const session = await openSession(options, io);
+  try {
+    const selected = selectTargets(session.config.targets, options.target);
+    const { remoteVerify } = await import('./remote-verify.js');
+    return await remoteVerify(session, io, options.remote, selected, {
+      download: options.download === true,
+      json: options.json === true,
+    });
+  } finally {
+    await session.log.close();
+  }
 }
 
 async function archivesOfConfig(options: VerifyOptions, io: Io): Promise<string[]> {
@@ -39,6 +55,11 @@ function line(result: VerifyResult): string {
 }
 
 export async function verifyCommand(paths: string[], options: VerifyOptions, io: Io): Promise<number> {
+  if (options.remote) {
+    if (paths.length > 0 || options.all) throw new UsageError('--remote checks the remote backups: give no paths and no --all');
+    return verifyRemote({ ...options, remote: options.remote }, io);
+  }
+  if (options.download) throw new UsageError('--download needs --remote NAME');
   if (options.all && paths.length > 0) throw new UsageError('give archive paths or --all, not both');
   if (!options.all && paths.length === 0) throw new UsageError('give at least one archive path, or --all');
   const archives = options.all ? await archivesOfConfig(options, io) : paths;

@@ -100,6 +100,7 @@ export const defaultsShape = {
   encryption: encryption.optional(),
   on_warning: onWarning.optional(),
   shrink_hold: longDuration.optional(),
+  remotes: z.array(targetName).optional(),
 };
 
 /** The keys every target has, with their defaults applied. */
@@ -117,6 +118,8 @@ export const targetBaseShape = {
   encryption: encryption.optional(),
   on_warning: onWarning.default('warn'),
   shrink_hold: longDuration.default(30 * 86_400_000),
+  /** Remote names this target copies to (`defaults.remotes` when absent). */
+  remotes: z.array(targetName).default([]),
 };
 
 export interface TargetBase {
@@ -136,4 +139,5 @@ export interface TargetBase {
   on_warning: 'warn' | 'fail';
   /** How long retention keeps the newest full-size backup after the backups shrank under min_size_ratio. */
   shrink_hold: number;
+  remotes: string[];
 }

@@ -5,6 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { unknownFilterTargets } from '../notifiers/plan.js';
+import { remoteNameProblems } from '../remotes/names.js';
 import { targetModules, type TargetConfig, type TargetType } from '../targets/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
@@ -147,6 +148,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
         targets.map((t) => t.name),
       )) {
     errors.push(`${source.where(path)}: ${formatPath(path)}: no target is named "${name}"`);
+  }
+  const remoteNames = parsed.data.remotes.map((r) => r.name);
+  for (const { path, message } of remoteNameProblems(rawCopy, remoteNames)) {
+    errors.push(`${source.where(path)}: ${formatPath(path)}: ${message}`);
   }
   if (errors.length > 0) throw new ConfigError(errors.join('\n'));
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_HOOK_TIMEOUT_MS, HookSet } from '../hooks/schema.js';
 import { LOG_LEVELS } from '../logging/logger.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
+import { RemoteConfig } from '../remotes/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
 import { defaultsShape, duration, intLike, longDuration, size } from './common.js';
 
@@ -30,6 +31,7 @@ export const RootConfig = z.strictObject({
   notifications: NotificationsConfig.prefault({}),
   hooks: HookSet.optional(),
   hook_timeout: duration.default(DEFAULT_HOOK_TIMEOUT_MS),
+  remotes: z.array(RemoteConfig).default([]),
 });
 
 type Root = z.infer<typeof RootConfig>;

@@ -3,7 +3,16 @@
 import { MASK, type Redactor } from '../util/redact.js';
 
 /** Keys whose value is a secret wherever they appear; each may also be given as `<key>_file`. */
-export const SECRET_KEYS = new Set(['token', 'password', 'bot_token', 'bearer_token', 'api_key', 'secret']);
+export const SECRET_KEYS = new Set([
+  'token',
+  'password',
+  'bot_token',
+  'bearer_token',
+  'api_key',
+  'secret',
+  'secret_access_key',
+  'access_key_id',
+]);
 
 export type ConfigPath = readonly (string | number)[];
 
