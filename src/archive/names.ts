@@ -1,6 +1,6 @@
 // File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>` plus `.sha256` and `.json`. Name order is time order.
 
-export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz'] as const;
+export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz', 'tar.zst', 'sql.zst'] as const;
 export type ArchiveExt = (typeof ARCHIVE_EXTS)[number];
 
 export const SIDECAR_SUFFIX = '.sha256';

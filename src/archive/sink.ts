@@ -1,4 +1,4 @@
-// The archive sink every local target writes through: source → gzip (all cores) → sha256 → temp file → fsync,
+// The archive sink every local target writes through: source → gzip or zstd (all cores) → sha256 → temp file → fsync,
 // then verify, sidecar and manifest, and the final names. Nothing half-written ever carries a backup's name.
 import { createWriteStream } from 'node:fs';
 import { access, open } from 'node:fs/promises';
@@ -7,11 +7,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Warning } from '../report.js';
 import { errorMessage } from '../util/errors.js';
+import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
 import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
-import { ParallelGzip } from './parallel-gzip.js';
 import { checkArchiveStream } from './verify.js';
 
 export interface ArchiveWriterOptions {
@@ -21,6 +21,8 @@ export interface ArchiveWriterOptions {
   hostname: string;
   toolName: string;
   toolVersion: string;
+  /** gzip unless set; the archive name's last suffix follows it (`.tar.gz` → `.tar.zst`). */
+  compression?: Codec;
   compressionLevel: number;
   verifyAfterWrite: boolean;
   now: () => Date;
@@ -55,6 +57,11 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The extension a target declares (`tar.gz`), with the suffix of the codec the archive is written with. */
+function withCodec(ext: ArchiveExt, codec: Codec): ArchiveExt {
+  return ext.replace(/\.[a-z]+$/, `.${CODEC_SUFFIX[codec]}`) as ArchiveExt;
 }
 
 /** The first free archive name from `now` on: a second run within the same second takes the next second. */
@@ -94,7 +101,9 @@ export class ArchiveWriter {
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const name = await freeName(o.dir, o.target, spec.ext, started);
+    const codec = o.compression ?? 'gzip';
+    const ext = withCodec(spec.ext, codec);
+    const name = await freeName(o.dir, o.target, ext, started);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
     const committed: string[] = [];
@@ -108,7 +117,7 @@ export class ArchiveWriter {
       await pipeline(
         spec.source,
         read,
-        new ParallelGzip({ level: o.compressionLevel }),
+        compressorFor(codec, o.compressionLevel),
         written,
         createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
         { signal: o.signal },
@@ -119,7 +128,7 @@ export class ArchiveWriter {
       const warnings = finished.warnings ?? [];
 
       if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, spec.ext, o.signal);
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal);
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }
@@ -141,7 +150,7 @@ export class ArchiveWriter {
         archive: name,
         size_bytes: written.bytes,
         sha256: written.sha256,
-        compression: { format: 'gzip', level: o.compressionLevel },
+        compression: { format: codec, level: o.compressionLevel },
         uncompressed_bytes: read.bytes,
         entries,
         source: spec.describe,

@@ -1,5 +1,5 @@
-// Deep verification of an archive in one read: sha256 of the file, full gunzip (CRC and length of every member,
-// inflated in parallel when the members record their lengths), the content walk, then agreement with the
+// Deep verification of an archive in one read: sha256 of the file, full decompression (gzip: CRC and length of
+// every member; zstd: every frame's checksum; in parallel when the file records where they start), the content walk, then agreement with the
 // sidecar and the manifest.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,10 +8,10 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../util/errors.js';
+import { codecOf, decompressorFor } from './codec.js';
 import { contentCheckFor } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { ParallelGunzip } from './parallel-gunzip.js';
 import { ARCHIVE_EXTS, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
 
 export interface StreamCheck {
@@ -35,9 +35,16 @@ export async function checkArchiveStream(
   const hasher = new HashCounter();
   const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
   const content = contentCheckFor(ext);
-  await pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), hasher, new ParallelGunzip(), inflated, content.sink, {
-    signal,
-  });
+  await pipeline(
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
+    hasher,
+    decompressorFor(codecOf(ext)),
+    inflated,
+    content.sink,
+    {
+      signal,
+    },
+  );
   return {
     sha256: hasher.sha256,
     size_bytes: hasher.bytes,

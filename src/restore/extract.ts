@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { codecOf, restoreDecompressorFor } from '../archive/codec.js';
 import { HashCounter } from '../archive/measure.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
 import { RestorePlan, type Action } from './plan.js';
@@ -187,7 +187,7 @@ export async function extractArchive(options: ExtractOptions): Promise<ExtractRe
   await pipeline(
     createReadStream(options.archive),
     hasher,
-    createGunzip({ chunkSize: 64 * 1024 }),
+    restoreDecompressorFor(codecOf(options.archive)),
     guard,
     entrySink(plan, options, result, state, progress),
     options.signal ? { signal: options.signal } : {},

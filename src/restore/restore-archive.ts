@@ -137,9 +137,9 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 /** Restores (or with dryRun lists) a tar.gz archive into a folder. */
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
-  if (!archive.endsWith('.tar.gz')) {
+  if (!archive.endsWith('.tar.gz') && !archive.endsWith('.tar.zst')) {
     throw new UsageError(
-      `${options.archive}: --to DIR restores tar archives (*.tar.gz); a SQL dump is restored with --target NAME`,
+      `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.zst); a SQL dump is restored with --target NAME`,
     );
   }
   let selection: string[];

@@ -3,7 +3,7 @@
 // statement that always fails (CREATE ROLE for the role psql connects as) is left out on the way.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { codecOf, restoreDecompressorFor } from '../../archive/codec.js';
 import type { ArchiveExt } from '../../archive/names.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
@@ -20,8 +20,8 @@ export async function restoreDump(
   config: PostgresTarget,
   archive: { path: string; ext: ArchiveExt },
 ): Promise<void> {
-  if (archive.ext !== 'sql.gz') {
-    throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz), not .${archive.ext} archives`);
+  if (!archive.ext.startsWith('sql.')) {
+    throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`);
   }
   const child = startProcess(restoreCommand(config), {
     signal: ctx.signal,
@@ -36,7 +36,7 @@ export async function restoreDump(
   let feedError: unknown;
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
-    await pipeline(createReadStream(archive.path), createGunzip(), filter, child.stdin, { signal: ctx.signal });
+    await pipeline(createReadStream(archive.path), restoreDecompressorFor(codecOf(archive.ext)), filter, child.stdin, { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.
