@@ -2,6 +2,7 @@
 //   BENCH_SIZES=300m,1g (default)   tree sizes; --quick (or BENCH_QUICK=1) = one 64m tree, for a smoke run
 //   BENCH_DIR=.bench (default)      where trees (cached between runs), dumps and outputs go
 //   BENCH_RUNS=1                    runs of each command; the table shows the fastest (less noise on a busy machine)
+//   BENCH_ONLY=zstd                 only tar -czf and the zstd rows (run on Node.js 22.15+; see scripts/bench/zstd.mjs)
 //   --variants (or BENCH_VARIANTS=1) also measures the alternatives (gzip schemes, block sizes, verify schemes)
 //                                    on the first tree
 // Measures wall time, CPU (user+sys, whole process tree) and peak RSS; see scripts/bench/measure.mjs for how.
@@ -12,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './bench/measure.mjs';
 import { ensureDump, ensureTree, parseSize, treeSpec } from './bench/tree.mjs';
+import { benchZstd } from './bench/zstd.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'snapshotter.js');
@@ -24,6 +26,8 @@ const sizes = (sizesArg ?? (quick ? '64m' : '300m,1g'))
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const benchDir = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench'));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const only = process.env.BENCH_ONLY;
+const hasZstd = typeof (await import('node:zlib')).zstdCompress === 'function';
 
 function which(name) {
   try {
@@ -77,6 +81,12 @@ async function benchTree(label, bytes) {
   const tar = await best(clean, 'tar', ['-czf', tarGz, '-C', '/', relData]);
   const tarSize = fileMiB(tarGz);
   row(label, 'filesystem', 'tar -czf', tar, { size: tarSize, base: tar.wall });
+  const zstdCtx = { label, data, relData, out, benchDir, bin: BIN, clean, best, row, fileMiB, tarWall: tar.wall, log };
+  if (only === 'zstd') {
+    if (!hasZstd) throw new Error(`BENCH_ONLY=zstd needs a Node.js with zstd (22.15+); this is ${process.version}`);
+    await benchZstd(zstdCtx);
+    return clean();
+  }
   if (which('pigz')) {
     const pigzOut = join(out, 'pigz.tar.gz');
     const pigz = await best(clean, 'tar', ['-I', 'pigz', '-cf', pigzOut, '-C', '/', relData]);
@@ -116,6 +126,9 @@ async function benchTree(label, bytes) {
   });
   const sink = await best(clean, process.execPath, [driver, sinkDir, '--', 'cat', dump]);
   row(label, 'dump', 'cat dump → sink (verify on)', sink, { size: fileMiB(onlyArchive(sinkDir, '.sql.gz')), base: shell.wall });
+  if (hasZstd && which('zstd')) await benchZstd(zstdCtx);
+  else
+    log(`zstd rows skipped: ${hasZstd ? 'no zstd binary' : `Node.js ${process.version} has no zstd (run the bench on 22.15+)`}`);
   clean();
 }
 
@@ -170,7 +183,7 @@ function printTable() {
   console.log(`|${widths.map((w, i) => (i < 3 ? '-' : '') + '-'.repeat(w) + (i < 3 ? '-' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
   console.log(
-    '\nwall ratio: filesystem rows against tar -czf, verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.',
+    '\nwall ratio: filesystem rows against tar -czf, verify rows against sha256sum + tar -tzf (zstd: zstd -t + tar --zstd -tf), dump rows against the shell pipeline.',
   );
 }
 
