@@ -21,7 +21,9 @@ export async function restoreDump(
   archive: { path: string; ext: ArchiveExt },
 ): Promise<void> {
   if (!archive.ext.startsWith('sql.')) {
-    throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`);
+    throw new PostgresError(
+      `target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`,
+    );
   }
   const child = startProcess(restoreCommand(config), {
     signal: ctx.signal,
@@ -36,7 +38,9 @@ export async function restoreDump(
   let feedError: unknown;
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
-    await pipeline(createReadStream(archive.path), restoreDecompressorFor(codecOf(archive.ext)), filter, child.stdin, { signal: ctx.signal });
+    await pipeline(createReadStream(archive.path), restoreDecompressorFor(codecOf(archive.ext)), filter, child.stdin, {
+      signal: ctx.signal,
+    });
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.
