@@ -4,6 +4,7 @@
 //   BENCH_RUNS=1                    runs of each command; the table shows the fastest (less noise on a busy machine)
 //   BENCH_ONLY=encryption           only the filesystem rows: tar, snapshotter run unencrypted and encrypted (age)
 //   BENCH_ONLY=startup              only the start-up rows (--version, config check of the full example; median of 10)
+//   BENCH_ONLY=zstd                 only tar -czf and the zstd rows (run on Node.js 22.15+; see scripts/bench/zstd.mjs)
 //   --variants (or BENCH_VARIANTS=1) also measures the alternatives (gzip schemes, block sizes, verify schemes)
 //                                    on the first tree
 // Measures wall time, CPU (user+sys, whole process tree) and peak RSS; see scripts/bench/measure.mjs for how.
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { measure } from './bench/measure.mjs';
 import { benchStartup } from './bench/startup.mjs';
 import { ensureDump, ensureTree, parseSize, treeSpec } from './bench/tree.mjs';
+import { benchZstd } from './bench/zstd.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'snapshotter.js');
@@ -28,6 +30,7 @@ const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const benchDir = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench'));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 const only = process.env.BENCH_ONLY;
+const hasZstd = typeof (await import('node:zlib')).zstdCompress === 'function';
 
 function which(name) {
   try {
@@ -81,6 +84,12 @@ async function benchTree(label, bytes) {
   const tar = await best(clean, 'tar', ['-czf', tarGz, '-C', '/', relData]);
   const tarSize = fileMiB(tarGz);
   row(label, 'filesystem', 'tar -czf', tar, { size: tarSize, base: tar.wall });
+  const zstdCtx = { label, data, relData, out, benchDir, bin: BIN, clean, best, row, fileMiB, tarWall: tar.wall, log };
+  if (only === 'zstd') {
+    if (!hasZstd) throw new Error(`BENCH_ONLY=zstd needs a Node.js with zstd (22.15+); this is ${process.version}`);
+    await benchZstd(zstdCtx);
+    return clean();
+  }
   if (which('pigz') && !only) {
     const pigzOut = join(out, 'pigz.tar.gz');
     const pigz = await best(clean, 'tar', ['-I', 'pigz', '-cf', pigzOut, '-C', '/', relData]);
@@ -122,6 +131,9 @@ async function benchTree(label, bytes) {
   });
   const sink = await best(clean, process.execPath, [driver, sinkDir, '--', 'cat', dump]);
   row(label, 'dump', 'cat dump → sink (verify on)', sink, { size: fileMiB(onlyArchive(sinkDir, '.sql.gz')), base: shell.wall });
+  if (hasZstd && which('zstd')) await benchZstd(zstdCtx);
+  else
+    log(`zstd rows skipped: ${hasZstd ? 'no zstd binary' : `Node.js ${process.version} has no zstd (run the bench on 22.15+)`}`);
   clean();
 }
 
@@ -195,7 +207,7 @@ function printTable() {
   console.log(`|${widths.map((w, i) => (i < 3 ? '-' : '') + '-'.repeat(w) + (i < 3 ? '-' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
   console.log(
-    '\nwall ratio: filesystem rows against tar -czf (the encrypted run against the unencrypted one), verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.' +
+    '\nwall ratio: filesystem rows against tar -czf (the encrypted run against the unencrypted one), verify rows against sha256sum + tar -tzf (zstd: zstd -t + tar --zstd -tf), dump rows against the shell pipeline.' +
       '\nstart-up rows: the median of 10 runs, not the fastest.',
   );
 }

@@ -61,5 +61,5 @@ function sqlCheck(): ContentCheck {
 }
 
 export function contentCheckFor(ext: ArchiveExt): ContentCheck {
-  return ext === 'tar.gz' ? tarCheck() : sqlCheck();
+  return ext.startsWith('tar.') ? tarCheck() : sqlCheck();
 }

@@ -4,10 +4,10 @@
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { readAgeHeader } from './age-header.js';
+import { codecOf, decompressorFor } from './codec.js';
 import { contentCheckFor } from './content-check.js';
 import { ByteCounter } from './measure.js';
 import type { ArchiveExt } from './names.js';
-import { ParallelGunzip } from './parallel-gunzip.js';
 import { hashOf } from './verify-encrypted.js';
 
 export interface PlaintextResult {
@@ -24,7 +24,7 @@ export class PlaintextCheck extends Transform {
     super();
     const inflated = new ByteCounter();
     const content = contentCheckFor(ext);
-    this.done = pipeline(this.input, new ParallelGunzip(), inflated, content.sink).then(() => ({
+    this.done = pipeline(this.input, decompressorFor(codecOf(ext)), inflated, content.sink).then(() => ({
       uncompressed_bytes: inflated.bytes,
       entries: content.result(),
     }));

@@ -1,7 +1,7 @@
 // File names of backups: `<target>-<YYYYMMDDTHHMMSSZ>.<ext>[.age]` plus `.sha256` and `.json`. Name order is time order.
 import { ownerTag, parseOwner, type TempOwner } from './temp-owner.js';
 
-export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz'] as const;
+export const ARCHIVE_EXTS = ['tar.gz', 'sql.gz', 'tar.zst', 'sql.zst'] as const;
 export type ArchiveExt = (typeof ARCHIVE_EXTS)[number];
 
 export const SIDECAR_SUFFIX = '.sha256';

@@ -1,4 +1,4 @@
-// The archive sink every local target writes through: source → gzip (all cores) → sha256 → temp file → fsync,
+// The archive sink every local target writes through: source → gzip or zstd (all cores) → sha256 → temp file → fsync,
 // then verify, sidecar and manifest, and the final names. Nothing half-written ever carries a backup's name.
 import { createWriteStream } from 'node:fs';
 import { access, open } from 'node:fs/promises';
@@ -8,11 +8,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Warning } from '../report.js';
 import { errorMessage } from '../util/errors.js';
 import { redactStrings } from '../util/redact.js';
+import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
 import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
-import { ParallelGzip } from './parallel-gzip.js';
 import { ageEncryptStream } from './encrypt.js';
 import { checkEncryptedWrite, PlaintextCheck } from './encrypt-check.js';
 import { checkArchiveStream } from './verify.js';
@@ -24,6 +24,8 @@ export interface ArchiveWriterOptions {
   hostname: string;
   toolName: string;
   toolVersion: string;
+  /** gzip unless set; the archive name's last suffix follows it (`.tar.gz` → `.tar.zst`). */
+  compression?: Codec;
   compressionLevel: number;
   verifyAfterWrite: boolean;
   now: () => Date;
@@ -65,6 +67,11 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The extension a target declares (`tar.gz`), with the suffix of the codec the archive is written with. */
+function withCodec(ext: ArchiveExt, codec: Codec): ArchiveExt {
+  return ext.replace(/\.[a-z]+$/, `.${CODEC_SUFFIX[codec]}`) as ArchiveExt;
 }
 
 /** The first free archive name from `now` on: a second run within the same second takes the next second. */
@@ -121,7 +128,9 @@ export class ArchiveWriter {
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const name = await freeName(o.dir, o.target, spec.ext, started, o.encryption !== undefined);
+    const codec = o.compression ?? 'gzip';
+    const ext = withCodec(spec.ext, codec);
+    const name = await freeName(o.dir, o.target, ext, started, o.encryption !== undefined);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
     const committed: string[] = [];
@@ -133,12 +142,12 @@ export class ArchiveWriter {
       const progress = o.onProgress;
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
       const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
-      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(spec.ext) : undefined;
+      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(ext) : undefined;
       await pipeline(
         [
           spec.source,
           read,
-          new ParallelGzip({ level: o.compressionLevel }),
+          compressorFor(codec, o.compressionLevel),
           ...(plaintext ? [plaintext] : []),
           ...(encrypt ? [encrypt] : []),
           written,
@@ -153,7 +162,7 @@ export class ArchiveWriter {
       if (plaintext) {
         await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
       } else if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, spec.ext, o.signal);
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal);
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }
@@ -177,7 +186,7 @@ export class ArchiveWriter {
         archive: name,
         size_bytes: written.bytes,
         sha256: written.sha256,
-        compression: { format: 'gzip', level: o.compressionLevel },
+        compression: { format: codec, level: o.compressionLevel },
         ...(o.encryption && { encryption: { format: 'age', recipients: o.encryption.recipients } }),
         uncompressed_bytes: read.bytes,
         entries,

@@ -1,7 +1,8 @@
-// Deep verification of an archive in one read: sha256 of the file, full gunzip (CRC and length of every member,
-// inflated in parallel when the members record their lengths), the content walk, then agreement with the
-// sidecar and the manifest. An age-encrypted archive is decrypted on the way when an identity is given; without
-// one, its checksum, manifest and age header are checked and the result says the content was not.
+// Deep verification of an archive in one read: sha256 of the file, full decompression (gzip: CRC and length of
+// every member; zstd: every frame's checksum; in parallel when the file records where they start), the content
+// walk, then agreement with the sidecar and the manifest. An age-encrypted archive is decrypted on the way when an
+// identity is given; without one, its checksum, manifest and age header are checked and the result says the
+// content was not.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -9,10 +10,10 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../util/errors.js';
+import { codecOf, decompressorFor } from './codec.js';
 import { contentCheckFor } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { ParallelGunzip } from './parallel-gunzip.js';
 import { ARCHIVE_EXTS, archiveKind, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
 import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
 import { checkAgeManifest, checkWithoutIdentity } from './verify-encrypted.js';
@@ -42,7 +43,7 @@ export async function checkArchiveStream(
   const content = contentCheckFor(ext);
   const read = createReadStream(path, { highWaterMark: READ_CHUNK });
   const decrypt = identity ? [new AgeDecrypt(identity)] : [];
-  await pipeline([read, hasher, ...decrypt, new ParallelGunzip(), inflated, content.sink], { signal });
+  await pipeline([read, hasher, ...decrypt, decompressorFor(codecOf(ext)), inflated, content.sink], { signal });
   return {
     sha256: hasher.sha256,
     size_bytes: hasher.bytes,

@@ -1,5 +1,6 @@
 // Zod building blocks shared by every schema: durations, sizes, names, retention and the keys every target has.
 import { z } from 'zod';
+import { CODECS, type Codec } from '../archive/codec.js';
 import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';
 import { encryption, type Encryption } from './encryption.js';
@@ -68,6 +69,8 @@ export const targetName = z
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must match [a-z0-9][a-z0-9._-]* (it becomes part of file names)');
 
 const count = intLike.pipe(z.number().int().min(0));
+/** 1–19 (zstd's range); gzip's 1–9 is checked with the codec, in config/compression.ts. */
+const compressionLevel = intLike.pipe(z.number().int().min(1).max(19));
 
 /** Retention policy: any combination of rules; a backup kept by any rule is kept; an empty policy keeps all. */
 export const retention = z.strictObject({
@@ -93,7 +96,8 @@ const onWarning = z.enum(['warn', 'fail']);
 export const defaultsShape = {
   timeout: duration.optional(),
   retention: retention.optional(),
-  compression_level: intLike.pipe(z.number().int().min(1).max(9)).optional(),
+  compression: z.enum(CODECS).optional(),
+  compression_level: compressionLevel.optional(),
   verify_after_write: boolLike.optional(),
   max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).optional(),
@@ -108,7 +112,9 @@ export const targetBaseShape = {
   name: targetName,
   timeout: duration.default(2 * 3_600_000),
   retention: retention.default({}),
-  compression_level: intLike.pipe(z.number().int().min(1).max(9)).default(6),
+  compression: z.enum(CODECS).default('gzip'),
+  /** The codec's range and default are applied in config/compression.ts. */
+  compression_level: compressionLevel.default(6),
   verify_after_write: boolLike.default(true),
   max_age: longDuration.optional(),
   min_size_ratio: z.number().min(0).max(1).default(0.5),
@@ -127,6 +133,7 @@ export interface TargetBase {
   type: string;
   timeout: number;
   retention: Retention;
+  compression: Codec;
   compression_level: number;
   verify_after_write: boolean;
   max_age?: number | undefined;

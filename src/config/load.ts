@@ -10,6 +10,7 @@ import { targetModules, type TargetConfig, type TargetType } from '../targets/re
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { RootConfig, type Config } from './schema.js';
+import { applyLevelDefault, compressionProblems } from './compression.js';
 import { closestKey, knownKeys, plainTypeMessage } from './messages.js';
 import { registerSecrets, type ConfigPath } from './secrets.js';
 import { formatPath, readYamlSource, type YamlSource } from './yaml-source.js';
@@ -105,9 +106,15 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
     }
     const module = targetModules[type as TargetType];
     const merged = { ...root.defaults, ...raw };
+    applyLevelDefault(merged);
     const parsed = module.schema.safeParse(merged);
     if (!parsed.success) {
       errors.push(...issueMessages(source, parsed.error.issues, path, module.schema));
+      return;
+    }
+    const codecProblems = compressionProblems(source, parsed.data, raw, index);
+    if (codecProblems.length > 0) {
+      errors.push(...codecProblems);
       return;
     }
     const name = parsed.data.name;

@@ -142,6 +142,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
         hostname: run.config.hostname,
         toolName: TOOL_NAME,
         toolVersion: TOOL_VERSION,
+        compression: target.compression,
         compressionLevel: target.compression_level,
         verifyAfterWrite: target.verify_after_write,
         now: run.now,

@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { AgeDecrypt, type AgeIdentity } from '../archive/decrypt.js';
+import { codecOf, restoreDecompressorFor } from '../archive/codec.js';
 import { HashCounter } from '../archive/measure.js';
 import { displayName } from '../util/byte-names.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
@@ -173,7 +173,7 @@ export async function extractArchive(options: ExtractOptions): Promise<ExtractRe
     createReadStream(options.archive),
     hasher,
     options.identity ? new AgeDecrypt(options.identity) : new PassThrough(),
-    createGunzip({ chunkSize: 64 * 1024 }),
+    restoreDecompressorFor(codecOf(options.archive)),
     guard,
     entrySink(plan, options, result, state, progress),
     options.signal ? { signal: options.signal } : {},

@@ -153,9 +153,9 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
   const kind = archiveKind(archive);
-  if (kind?.ext !== 'tar.gz') {
+  if (kind?.ext !== 'tar.gz' && kind?.ext !== 'tar.zst') {
     throw new UsageError(
-      `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.gz.age); a SQL dump is restored with --target NAME`,
+      `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.zst, either with .age); a SQL dump is restored with --target NAME`,
     );
   }
   let selection: string[];

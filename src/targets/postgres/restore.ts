@@ -3,8 +3,8 @@
 // statement that always fails (CREATE ROLE for the role psql connects as) is left out on the way.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { AgeDecrypt } from '../../archive/decrypt.js';
+import { codecOf, restoreDecompressorFor } from '../../archive/codec.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { errorMessage } from '../../util/errors.js';
@@ -16,8 +16,10 @@ import type { PostgresTarget } from './schema.js';
 
 /** Feeds a (verified) `.sql.gz` dump to psql; throws with psql's errors when it stops. */
 export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: RestoreArchive): Promise<void> {
-  if (archive.ext !== 'sql.gz') {
-    throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz), not .${archive.ext} archives`);
+  if (!archive.ext.startsWith('sql.')) {
+    throw new PostgresError(
+      `target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`,
+    );
   }
   const child = startProcess(restoreCommand(config), {
     signal: ctx.signal,
@@ -33,7 +35,12 @@ export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, a
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
     const decrypt = archive.identity ? [new AgeDecrypt(archive.identity)] : [];
-    await pipeline([createReadStream(archive.path), ...decrypt, createGunzip(), filter, child.stdin], { signal: ctx.signal });
+    await pipeline(
+      [createReadStream(archive.path), ...decrypt, restoreDecompressorFor(codecOf(archive.ext)), filter, child.stdin],
+      {
+        signal: ctx.signal,
+      },
+    );
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.
