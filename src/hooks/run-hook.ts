@@ -60,11 +60,11 @@ export async function runHook(scope: HookScope, hook: Hook, facts: HookFacts): P
     new LineSplitter((line) => logger.info({ stream, line: scope.redactor.redact(line) }, 'hook output'));
   logger.info('hook started');
   try {
-    const child = startProcess(hookSpec(hook), {
-      signal,
-      redactor: scope.redactor,
-      env: hookEnv(scope.env, facts),
-    });
+    // The hook's whole environment is its own (hookEnv): nothing of snapshotter's is added on top.
+    const child = startProcess(
+      { ...hookSpec(hook), env: hookEnv(scope.env, facts) },
+      { signal, redactor: scope.redactor, env: {} },
+    );
     const out = child.stdout.pipe(log('stdout'));
     const err = child.stderr.pipe(log('stderr'));
     const exit = await child.exited;
