@@ -10,7 +10,8 @@ import { errorMessage } from '../util/errors.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
+import type { ContentCheck } from './content-check.js';
+import { archiveName, formatExt, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { checkArchiveStream } from './verify.js';
 
@@ -31,7 +32,12 @@ export interface ArchiveWriterOptions {
 }
 
 export interface ArchiveSpec {
-  ext: ArchiveExt;
+  /** The target's format token (`tar`, `sql`, `db`, `rdb`...); the pipeline adds the compression suffix. */
+  format: string;
+  /** False for a format that is already compressed: stored as it is, without a compression suffix. */
+  compress?: boolean;
+  /** The format's content check for verify-after-write (the target's); without it only tar is walked. */
+  check?: () => ContentCheck;
   /** The uncompressed bytes to archive. */
   source: Readable;
   /** Recorded in the manifest: paths, container, snapshot name... */
@@ -94,7 +100,9 @@ export class ArchiveWriter {
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const name = await freeName(o.dir, o.target, spec.ext, started);
+    const compress = spec.compress !== false;
+    const ext = formatExt({ format: spec.format, compression: compress ? 'gz' : null, encrypted: false });
+    const name = await freeName(o.dir, o.target, ext, started);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
     const committed: string[] = [];
@@ -106,11 +114,13 @@ export class ArchiveWriter {
       const progress = o.onProgress;
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
       await pipeline(
-        spec.source,
-        read,
-        new ParallelGzip({ level: o.compressionLevel }),
-        written,
-        createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
+        [
+          spec.source,
+          read,
+          ...(compress ? [new ParallelGzip({ level: o.compressionLevel })] : []),
+          written,
+          createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
+        ],
         { signal: o.signal },
       );
       await fsyncFile(archiveTemp);
@@ -119,7 +129,7 @@ export class ArchiveWriter {
       const warnings = finished.warnings ?? [];
 
       if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, spec.ext, o.signal);
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, spec.check?.());
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }
@@ -141,7 +151,7 @@ export class ArchiveWriter {
         archive: name,
         size_bytes: written.bytes,
         sha256: written.sha256,
-        compression: { format: 'gzip', level: o.compressionLevel },
+        compression: compress ? { format: 'gzip', level: o.compressionLevel } : { format: 'none', level: 0 },
         uncompressed_bytes: read.bytes,
         entries,
         source: spec.describe,

@@ -2,12 +2,13 @@
 // source (postgres). Restoring overwrites live data, so it asks first — or needs --yes where nobody can answer.
 import { createInterface } from 'node:readline/promises';
 import { basename } from 'node:path';
-import { ARCHIVE_EXTS, type ArchiveExt } from '../archive/names.js';
+import type { ContentCheckResolver } from '../archive/content-check.js';
+import { splitArchiveName } from '../archive/names.js';
 import type { TargetBase } from '../config/common.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
 import type { ProgressLine } from '../restore/progress.js';
-import type { RestoreContext, TargetModule } from '../targets/types.js';
+import type { ArchiveRef, RestoreContext, TargetModule } from '../targets/types.js';
 import { UsageError } from '../util/errors.js';
 
 export interface TargetRestoreOptions {
@@ -17,6 +18,8 @@ export interface TargetRestoreOptions {
   progress: ProgressLine;
   /** Asks the person at the terminal; undefined when stdin is not a terminal. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** The target types' content checks, for the verification before restoring. */
+  checks?: ContentCheckResolver;
 }
 
 /** A yes/no question on the terminal (stdin/stderr); undefined when stdin is not a TTY. */
@@ -32,10 +35,11 @@ export function terminalConfirm(stdin: NodeJS.ReadStream, stderr: NodeJS.Writabl
   };
 }
 
-function extOf(path: string): ArchiveExt {
-  const ext = ARCHIVE_EXTS.find((e) => path.endsWith(`.${e}`));
-  if (!ext) throw new UsageError(`${path}: not an archive name (*.${ARCHIVE_EXTS.join(', *.')})`);
-  return ext;
+/** The archive's path, ext and format, from its name. */
+export function archiveRef(path: string): ArchiveRef {
+  const parsed = splitArchiveName(basename(path));
+  if (!parsed) throw new UsageError(`${path}: not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz])`);
+  return { path, ext: parsed.ext, format: parsed.format };
 }
 
 /** Verifies, checks the archive belongs to this kind of target, confirms, then calls the module's restore. */
@@ -51,12 +55,16 @@ export async function restoreIntoTarget(
       `target "${config.name}" (type ${config.type}) cannot restore into its source: extract its archive with --to DIR`,
     );
   }
-  const ext = extOf(archive);
+  const ref = archiveRef(archive);
   const what = `${basename(archive)} into target "${config.name}" (${config.type})`;
   if (!options.yes && !options.dryRun && !options.confirm) {
     throw new UsageError(`restoring ${what} overwrites its data: pass --yes to confirm (stdin is not a terminal)`);
   }
-  await verifyWithinLimits(archive, options.limits, { signal: ctx.signal, progress: options.progress });
+  await verifyWithinLimits(archive, options.limits, {
+    signal: ctx.signal,
+    progress: options.progress,
+    checks: options.checks,
+  });
   const manifest = await readManifestOf(archive);
   if (!manifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
   if (manifest.target.type !== config.type) {
@@ -73,6 +81,6 @@ export async function restoreIntoTarget(
       throw new RestoreError('restore cancelled; nothing was changed');
     }
   }
-  await module.restore(ctx, config, { path: archive, ext });
+  await module.restore(ctx, config, ref);
   return `restored ${what}`;
 }

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_RATIO, type RestoreLimits } from '../restore/limits.js';
 import { progressLine } from '../restore/progress.js';
 import { restoreArchive, RestoreError } from '../restore/restore-archive.js';
 import { EXIT } from '../report.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, registryChecks, targetSpec, type TargetConfig } from '../targets/registry.js';
 import { parseSize } from '../util/duration.js';
 import { ConfigError, errorMessage, UsageError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
@@ -53,7 +53,7 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
 
 /** The newest complete backup of a target with local archives. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
-  if (targetModule(target).storage !== 'archive') {
+  if (targetSpec(target).storage !== 'archive') {
     throw new UsageError(
       `target "${target.name}" (type ${target.type}) keeps provider snapshots, not archives; restore those with the provider`,
     );
@@ -120,7 +120,8 @@ async function intoTarget(
     stdout: io.stdout,
     stderr: io.stderr,
   };
-  const message = await restoreIntoTarget(ctx, targetModule(target), target, archive, {
+  const message = await restoreIntoTarget(ctx, await loadTarget(target), target, archive, {
+    checks: registryChecks(io.env),
     yes: o.yes === true,
     dryRun: o.dryRun === true,
     limits,

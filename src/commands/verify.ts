@@ -4,6 +4,7 @@ import { bareLogger, openSession, selectTargets, type GlobalOptions, type Io } f
 import { readCatalog } from '../archive/catalog.js';
 import { verifyArchive, type VerifyResult } from '../archive/verify.js';
 import { EXIT } from '../report.js';
+import { registryChecks } from '../targets/registry.js';
 import { formatBytes } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 
@@ -42,7 +43,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   try {
     const results: VerifyResult[] = [];
     for (const path of archives) {
-      const result = await verifyArchive(path);
+      const result = await verifyArchive(path, undefined, undefined, registryChecks(io.env));
       results.push(result);
       if (!options.json) io.stdout.write(line(result) + '\n');
       if (!result.ok) log.logger.error({ path, problems: result.problems }, 'archive failed verification');

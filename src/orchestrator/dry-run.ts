@@ -1,6 +1,6 @@
 // The dry-run plan: what each target would do, and what would make it fail. No writes, no remote mutation.
 import { join } from 'node:path';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, type TargetConfig } from '../targets/registry.js';
 import type { Plan } from '../targets/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunContext } from './run-target.js';
@@ -13,7 +13,6 @@ export interface TargetPlan extends Plan {
 export async function planTargets(run: RunContext, selected: TargetConfig[]): Promise<TargetPlan[]> {
   const plans: TargetPlan[] = [];
   for (const target of selected) {
-    const module = targetModule(target);
     const ctx = {
       target: target.name,
       hostname: run.config.hostname,
@@ -27,7 +26,7 @@ export async function planTargets(run: RunContext, selected: TargetConfig[]): Pr
     };
     let plan: Plan;
     try {
-      plan = await module.plan(ctx, target);
+      plan = await (await loadTarget(target)).plan(ctx, target);
     } catch (error) {
       plan = { steps: [], problems: [errorMessage(error)] };
     }

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TargetProgress } from '../progress/display.js';
 import type { TargetResult, Warning } from '../report.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { TargetContext } from '../targets/types.js';
 import { formatDuration } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
@@ -48,7 +48,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
   timer.unref();
   const signal = AbortSignal.any([run.signal, timeout.signal]);
   const targetDir = join(run.config.backup_dir, target.name);
-  const module = targetModule(target);
+  const spec = targetSpec(target);
   const base = {
     name: target.name,
     type: target.type,
@@ -59,7 +59,8 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
   logger.info('backup started');
   const progress = run.progress?.(target.name);
   try {
-    if (module.storage === 'archive') await ensureDir(targetDir);
+    const module = await loadTarget(target);
+    if (spec.storage === 'archive') await ensureDir(targetDir);
     const ctx: TargetContext = {
       target: target.name,
       hostname: run.config.hostname,
@@ -91,7 +92,7 @@ export async function runTarget(run: RunContext, target: TargetConfig): Promise<
       },
     };
     const outcome = await module.backup(ctx, target);
-    if (module.storage === 'archive') {
+    if (spec.storage === 'archive') {
       await checkSizeDrop({
         targetDir,
         target: target.name,

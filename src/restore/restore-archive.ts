@@ -6,6 +6,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rmdir, stat } from 
 import { dirname, join, resolve } from 'node:path';
 import { parseManifest, type Manifest } from '../archive/manifest.js';
 import { MANIFEST_SUFFIX } from '../archive/names.js';
+import type { ContentCheckResolver } from '../archive/content-check.js';
 import { verifyArchive } from '../archive/verify.js';
 import { formatBytes } from '../util/duration.js';
 import { errorMessage, UsageError } from '../util/errors.js';
@@ -77,16 +78,21 @@ export async function readManifestOf(archive: string): Promise<Manifest | undefi
 export async function verifyWithinLimits(
   archive: string,
   limits: RestoreLimits,
-  options: { signal?: AbortSignal | undefined; progress: ProgressLine },
+  options: { signal?: AbortSignal | undefined; progress: ProgressLine; checks?: ContentCheckResolver },
 ): Promise<string> {
   const guard = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
   const total = (await stat(archive)).size;
-  const result = await verifyArchive(archive, signal, (compressed, inflated) => {
-    options.progress.update(describeProgress('verifying', compressed, total));
-    const problem = limitProblem(limits, inflated, compressed);
-    if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
-  });
+  const result = await verifyArchive(
+    archive,
+    signal,
+    (compressed, inflated) => {
+      options.progress.update(describeProgress('verifying', compressed, total));
+      const problem = limitProblem(limits, inflated, compressed);
+      if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
+    },
+    options.checks,
+  );
   options.progress.done();
   options.signal?.throwIfAborted();
   if (guard.signal.aborted) throw guard.signal.reason as Error;

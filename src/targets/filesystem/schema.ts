@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 export const FilesystemTarget = z.strictObject({
   ...targetBaseShape,
@@ -15,3 +16,12 @@ export const FilesystemTarget = z.strictObject({
   exclude: z.array(z.string().min(1)).default([]),
 });
 export type FilesystemTarget = z.infer<typeof FilesystemTarget>;
+
+export const filesystemSpec = defineSpec({
+  type: 'filesystem',
+  schema: FilesystemTarget,
+  storage: 'archive',
+  secrets: [],
+  paths: ['paths'],
+  formats: ['tar'],
+});

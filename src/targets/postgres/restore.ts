@@ -4,22 +4,17 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { ArchiveExt } from '../../archive/names.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { errorMessage } from '../../util/errors.js';
-import type { RestoreContext } from '../types.js';
+import type { ArchiveRef, RestoreContext } from '../types.js';
 import { restoreCommand } from './commands.js';
 import { explainFailure, PostgresError } from './failures.js';
 import { OwnRoleFilter, ownRoleStatements } from './own-role.js';
 import type { PostgresTarget } from './schema.js';
 
 /** Feeds a (verified) `.sql.gz` dump to psql; throws with psql's errors when it stops. */
-export async function restoreDump(
-  ctx: RestoreContext,
-  config: PostgresTarget,
-  archive: { path: string; ext: ArchiveExt },
-): Promise<void> {
+export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: ArchiveRef): Promise<void> {
   if (archive.ext !== 'sql.gz') {
     throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz), not .${archive.ext} archives`);
   }
