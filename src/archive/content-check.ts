@@ -52,3 +52,55 @@ export const tarOnlyChecks: ContentCheckResolver = ({ format }) =>
   format === 'tar'
     ? Promise.resolve(tarCheck())
     : Promise.reject(new Error(`no content check for .${format} archives here (the target type's check is needed)`));
+
+/** Feeds the same bytes to several checks and passes when one does (a file whose producer is not known). */
+export function anyOfChecks(checks: readonly ContentCheck[]): ContentCheck {
+  const failed = new Map<ContentCheck, Error>();
+  const feed = (check: ContentCheck, act: (done: (error?: Error | null) => void) => void): Promise<void> =>
+    failed.has(check)
+      ? Promise.resolve()
+      : new Promise((resolve) =>
+          act((error) => {
+            if (error) failed.set(check, error);
+            resolve();
+          }),
+        );
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      void Promise.all(checks.map((c) => feed(c, (done) => c.sink.write(chunk, done)))).then(() => callback());
+    },
+    final(callback) {
+      void Promise.all(
+        checks.map((c) =>
+          feed(c, (done) => {
+            c.sink.once('error', done);
+            c.sink.end(() => done());
+          }),
+        ),
+      ).then(() => callback());
+    },
+  });
+  return {
+    sink,
+    result: async () => {
+      const errors: Error[] = [];
+      for (const check of checks) {
+        const early = failed.get(check);
+        if (early) {
+          errors.push(early);
+          continue;
+        }
+        try {
+          return await check.result();
+        } catch (error) {
+          errors.push(error as Error);
+        }
+      }
+      throw new Error(errors.map((e) => e.message).join('; '));
+    },
+    close: async () => {
+      for (const check of checks) await check.close?.();
+    },
+  };
+}

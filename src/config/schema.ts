@@ -1,6 +1,6 @@
 // The config schema: the top-level keys here, each target's keys from its module through the registry.
 import { z } from 'zod';
-import { LOG_LEVELS } from '../logging/logger.js';
+import { LOG_LEVELS } from '../logging/levels.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
 import { defaultsShape, intLike, size } from './common.js';

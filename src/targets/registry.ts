@@ -1,8 +1,7 @@
 // The one place that maps a target `type` to its module. Adding a target: its folder plus one line here.
 // The spec (schema, secret and path keys, formats) loads eagerly — config validation needs it; the implementation
 // (and its libraries) loads on first use, so a command loads only the types its config uses.
-import type { ContentCheckResolver } from '../archive/content-check.js';
-import { tarOnlyChecks } from '../archive/content-check.js';
+import { anyOfChecks, tarOnlyChecks, type ContentCheck, type ContentCheckResolver } from '../archive/content-check.js';
 import type { TargetBase } from '../config/common.js';
 import { digitaloceanSpec } from './digitalocean/schema.js';
 import { filesystemSpec } from './filesystem/schema.js';
@@ -50,14 +49,26 @@ export function loadTarget(config: TargetConfig): Promise<TargetModule<TargetBas
   return targetSpec(config).load();
 }
 
-/** Content checks by the manifest's target type; without a manifest, tar archives still get the tar walk. */
+async function checkOf(spec: RegisteredTarget<TargetBase>, format: string, env: NodeJS.ProcessEnv): Promise<ContentCheck> {
+  const module = await spec.load();
+  if (!module.check) throw new Error(`type ${spec.type} has no content check`);
+  return module.check(format, env);
+}
+
+/**
+ * Content checks by the manifest's target type. Without a manifest (or with a type this version does not know),
+ * the types that write this format are asked, and one of their checks must pass.
+ */
 export const registryChecks =
   (env: NodeJS.ProcessEnv): ContentCheckResolver =>
   async ({ type, format }) => {
     const spec = type === undefined ? undefined : specOf(type);
-    if (!spec) return tarOnlyChecks({ type, format });
-    if (!spec.formats.includes(format)) throw new Error(`a ${type} target does not write .${format} archives`);
-    const module = await spec.load();
-    if (!module.check) throw new Error(`type ${type} has no content check`);
-    return module.check(format, env);
+    if (spec) {
+      if (!spec.formats.includes(format)) throw new Error(`a ${spec.type} target does not write .${format} archives`);
+      return checkOf(spec, format, env);
+    }
+    const writers = TARGET_TYPES.map((t) => specOf(t)!).filter((s) => s.formats.includes(format));
+    if (writers.length === 0) return tarOnlyChecks({ type, format });
+    const checks = await Promise.all(writers.map((s) => checkOf(s, format, env)));
+    return checks.length === 1 ? checks[0]! : anyOfChecks(checks);
   };
