@@ -6,6 +6,7 @@ import type { TargetBase } from '../config/common.js';
 import { digitaloceanSpec } from './digitalocean/schema.js';
 import { filesystemSpec } from './filesystem/schema.js';
 import { hetznerSpec } from './hetzner/schema.js';
+import { mysqlSpec } from './mysql/schema.js';
 import { postgresSpec } from './postgres/schema.js';
 import { prometheusSpec } from './prometheus/schema.js';
 import type { TargetModule, TargetSpec } from './types.js';
@@ -25,6 +26,7 @@ export const targetRegistry = {
   postgres: lazy(postgresSpec, async () => (await import('./postgres/index.js')).postgresTarget),
   digitalocean: lazy(digitaloceanSpec, async () => (await import('./digitalocean/index.js')).digitaloceanTarget),
   hetzner: lazy(hetznerSpec, async () => (await import('./hetzner/index.js')).hetznerTarget),
+  mysql: lazy(mysqlSpec, async () => (await import('./mysql/index.js')).mysqlTarget),
 } as const;
 
 export type TargetType = keyof typeof targetRegistry;
