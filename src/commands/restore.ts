@@ -1,8 +1,9 @@
 // `snapshotter restore`: ARCHIVE (or --latest --target NAME) either extracted into --to DIR, or with --target NAME
 // alone handed to the target type that feeds it back into its source. Always verified first.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { openSession, selectTargets, type GlobalOptions, type Io, type Session } from '../app.js';
 import { readCatalog } from '../archive/catalog.js';
+import { splitArchiveName } from '../archive/names.js';
 import { InterruptedError } from '../orchestrator/run.js';
 import { DEFAULT_MAX_RATIO, type RestoreLimits } from '../restore/limits.js';
 import { progressLine } from '../restore/progress.js';
@@ -12,6 +13,7 @@ import { loadTarget, registryChecks, targetSpec, type TargetConfig } from '../ta
 import { parseSize } from '../util/duration.js';
 import { ConfigError, errorMessage, UsageError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
+import { restoreFileInto } from './restore-file.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
@@ -66,6 +68,12 @@ async function latestArchive(session: Session, target: TargetConfig): Promise<st
 
 async function intoFolder(archive: string, o: RestoreOptions & { to: string }, io: Io, signal: AbortSignal): Promise<number> {
   const limits = limitsFrom(o);
+  const format = splitArchiveName(basename(archive))?.format;
+  if (format !== undefined && format !== 'tar') {
+    const fileLimits = { maxSize: limits.maxSize ?? Number.MAX_SAFE_INTEGER, maxRatio: limits.maxRatio };
+    const flags = { force: o.force === true, dryRun: o.dryRun === true, json: o.json === true, limits: fileLimits };
+    return restoreFileInto(archive, { ...flags, to: o.to }, io, signal);
+  }
   const stdout = io.stdout;
   if (o.dryRun && !o.json) stdout.write('DRY RUN: nothing is written. Verifying, then listing what would be restored:\n');
   const result = await restoreArchive({

@@ -9,6 +9,7 @@ import { hetznerSpec } from './hetzner/schema.js';
 import { mysqlSpec } from './mysql/schema.js';
 import { postgresSpec } from './postgres/schema.js';
 import { prometheusSpec } from './prometheus/schema.js';
+import { redisSpec } from './redis/schema.js';
 import type { TargetModule, TargetSpec } from './types.js';
 
 export interface RegisteredTarget<C extends TargetBase> extends TargetSpec<C> {
@@ -27,6 +28,7 @@ export const targetRegistry = {
   digitalocean: lazy(digitaloceanSpec, async () => (await import('./digitalocean/index.js')).digitaloceanTarget),
   hetzner: lazy(hetznerSpec, async () => (await import('./hetzner/index.js')).hetznerTarget),
   mysql: lazy(mysqlSpec, async () => (await import('./mysql/index.js')).mysqlTarget),
+  redis: lazy(redisSpec, async () => (await import('./redis/index.js')).redisTarget),
 } as const;
 
 export type TargetType = keyof typeof targetRegistry;

@@ -74,7 +74,6 @@ export interface ArchiveRef {
 
 /** What `snapshotter restore ARCHIVE --to DIR` hands a type whose archives are not a tar of files. */
 export interface RestoreToContext {
-  logger: Logger;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
   /** Replace files that exist in DIR (`--force`). */

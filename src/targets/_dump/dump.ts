@@ -1,7 +1,7 @@
 // The shared backup of dump-style targets (postgres, mysql, redis): a client program's stdout streams through the
 // archive sink (gzip, sha256, temp file) — never buffered whole, never an uncompressed temporary file. The archive
 // is committed only when the client exited 0 and the dump's last bytes show it was written whole.
-import { pipeline } from 'node:stream';
+import { pipeline, type Transform } from 'node:stream';
 import type { ContentCheck } from '../../archive/content-check.js';
 import { TailKeeper } from '../../archive/measure.js';
 import type { CommandSpec } from '../../exec/command.js';
@@ -27,6 +27,8 @@ export interface DumpJob {
   check: () => ContentCheck;
   /** Builds the target's own error type. */
   error?: (message: string, options?: ErrorOptions) => Error;
+  /** Corrects the client's stdout on its way into the archive (redis-cli's transfer marker). */
+  filter?: () => Transform;
 }
 
 /** Runs the client and writes its stdout as `<target>-<stamp>.<format>.gz`, or throws and leaves nothing. */
@@ -36,7 +38,8 @@ export async function dumpToArchive(ctx: TargetContext, job: DumpJob): Promise<B
   ctx.logger.info({ command: child.command }, 'dumping');
   // The last bytes of the dump, for the completeness check; the dump itself only flows through.
   const tail = new TailKeeper(512);
-  pipeline(child.stdout, tail, () => undefined);
+  if (job.filter) pipeline(child.stdout, job.filter(), tail, () => undefined);
+  else pipeline(child.stdout, tail, () => undefined);
   let exit: ProcessExit | undefined;
   let judged: Error | undefined;
   try {
