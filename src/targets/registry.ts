@@ -10,6 +10,7 @@ import { mysqlSpec } from './mysql/schema.js';
 import { postgresSpec } from './postgres/schema.js';
 import { prometheusSpec } from './prometheus/schema.js';
 import { redisSpec } from './redis/schema.js';
+import { sqliteSpec } from './sqlite/schema.js';
 import type { TargetModule, TargetSpec } from './types.js';
 
 export interface RegisteredTarget<C extends TargetBase> extends TargetSpec<C> {
@@ -29,6 +30,7 @@ export const targetRegistry = {
   hetzner: lazy(hetznerSpec, async () => (await import('./hetzner/index.js')).hetznerTarget),
   mysql: lazy(mysqlSpec, async () => (await import('./mysql/index.js')).mysqlTarget),
   redis: lazy(redisSpec, async () => (await import('./redis/index.js')).redisTarget),
+  sqlite: lazy(sqliteSpec, async () => (await import('./sqlite/index.js')).sqliteTarget),
 } as const;
 
 export type TargetType = keyof typeof targetRegistry;
