@@ -28,12 +28,12 @@ describe.runIf(run)('target sqlite (real sqlite3)', () => {
     const fixed = await sql(db, FIXED);
     // The writer commits one row per statement until its stdin closes.
     const writer = execa(SQLITE3!, [db], { input: undefined, stdin: 'pipe', reject: false });
-    writer.stdin!.write('PRAGMA busy_timeout=10000;\n');
+    writer.stdin.write('PRAGMA busy_timeout=10000;\n');
     let writing = true;
     const pump = (async () => {
       for (let i = 0; writing; i += 1) {
-        const ok = writer.stdin!.write(`INSERT INTO events (at) VALUES ('e${i}');\n`);
-        if (!ok) await new Promise((resolve) => writer.stdin!.once('drain', resolve));
+        const ok = writer.stdin.write(`INSERT INTO events (at) VALUES ('e${i}');\n`);
+        if (!ok) await new Promise((resolve) => writer.stdin.once('drain', resolve));
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
@@ -47,7 +47,7 @@ describe.runIf(run)('target sqlite (real sqlite3)', () => {
     const after = Number(await sql(db, 'SELECT count(*) FROM events'));
     writing = false;
     await pump;
-    writer.stdin!.end();
+    writer.stdin.end();
     await writer;
     expect(backup.exitCode, backup.stderr).toBe(0);
     expect(after).toBeGreaterThan(before);
