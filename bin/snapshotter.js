@@ -3,4 +3,6 @@
 import { availableParallelism } from 'node:os';
 
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 1));
-await import('../dist/cli.js');
+const { ignoreClosedPipes, main } = await import('../dist/cli.js');
+ignoreClosedPipes();
+process.exitCode = await main(process.argv);

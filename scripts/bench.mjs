@@ -2,6 +2,9 @@
 //   BENCH_SIZES=300m,1g (default)   tree sizes; --quick (or BENCH_QUICK=1) = one 64m tree, for a smoke run
 //   BENCH_DIR=.bench (default)      where trees (cached between runs), dumps and outputs go
 //   BENCH_RUNS=1                    runs of each command; the table shows the fastest (less noise on a busy machine)
+//   BENCH_ONLY=encryption           only the filesystem rows: tar, snapshotter run unencrypted and encrypted (age)
+//   BENCH_ONLY=startup              only the start-up rows (--version, config check of the full example; median of 10)
+//   BENCH_ONLY=zstd                 only tar -czf and the zstd rows (run on Node.js 22.15+; see scripts/bench/zstd.mjs)
 //   --variants (or BENCH_VARIANTS=1) also measures the alternatives (gzip schemes, block sizes, verify schemes)
 //                                    on the first tree
 // Measures wall time, CPU (user+sys, whole process tree) and peak RSS; see scripts/bench/measure.mjs for how.
@@ -11,7 +14,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure } from './bench/measure.mjs';
+import { benchStartup } from './bench/startup.mjs';
 import { ensureDump, ensureTree, parseSize, treeSpec } from './bench/tree.mjs';
+import { benchZstd } from './bench/zstd.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'snapshotter.js');
@@ -24,6 +29,8 @@ const sizes = (sizesArg ?? (quick ? '64m' : '300m,1g'))
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const benchDir = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench'));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const only = process.env.BENCH_ONLY;
+const hasZstd = typeof (await import('node:zlib')).zstdCompress === 'function';
 
 function which(name) {
   try {
@@ -77,7 +84,13 @@ async function benchTree(label, bytes) {
   const tar = await best(clean, 'tar', ['-czf', tarGz, '-C', '/', relData]);
   const tarSize = fileMiB(tarGz);
   row(label, 'filesystem', 'tar -czf', tar, { size: tarSize, base: tar.wall });
-  if (which('pigz')) {
+  const zstdCtx = { label, data, relData, out, benchDir, bin: BIN, clean, best, row, fileMiB, tarWall: tar.wall, log };
+  if (only === 'zstd') {
+    if (!hasZstd) throw new Error(`BENCH_ONLY=zstd needs a Node.js with zstd (22.15+); this is ${process.version}`);
+    await benchZstd(zstdCtx);
+    return clean();
+  }
+  if (which('pigz') && !only) {
     const pigzOut = join(out, 'pigz.tar.gz');
     const pigz = await best(clean, 'tar', ['-I', 'pigz', '-cf', pigzOut, '-C', '/', relData]);
     row(label, 'filesystem', 'tar -I pigz', pigz, { size: fileMiB(pigzOut), base: tar.wall });
@@ -91,6 +104,8 @@ async function benchTree(label, bytes) {
   const ours = await best(clean, process.execPath, [BIN, 'run', '-c', config, '--log-level', 'warn']);
   const archive = onlyArchive(join(backups, 'bench'), '.tar.gz');
   row(label, 'filesystem', 'snapshotter run (verify on)', ours, { size: fileMiB(archive), base: tar.wall });
+  await benchEncrypted(label, data, ours, clean);
+  if (only === 'encryption') return clean();
 
   const shellVerify = await best(undefined, 'sh', [
     '-c',
@@ -116,7 +131,29 @@ async function benchTree(label, bytes) {
   });
   const sink = await best(clean, process.execPath, [driver, sinkDir, '--', 'cat', dump]);
   row(label, 'dump', 'cat dump → sink (verify on)', sink, { size: fileMiB(onlyArchive(sinkDir, '.sql.gz')), base: shell.wall });
+  if (hasZstd && which('zstd')) await benchZstd(zstdCtx);
+  else
+    log(`zstd rows skipped: ${hasZstd ? 'no zstd binary' : `Node.js ${process.version} has no zstd (run the bench on 22.15+)`}`);
   clean();
+}
+
+/** The same backup encrypted with age (an age-keygen key): the wall ratio is against the unencrypted run. */
+async function benchEncrypted(label, data, plain, clean) {
+  if (!which('age-keygen')) return log('age-keygen missing: no encrypted row');
+  const key = join(benchDir, 'bench-age-key.txt');
+  rmSync(key, { force: true });
+  execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
+  const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
+  const config = join(benchDir, `bench-${label}-age.yaml`);
+  const backups = join(benchDir, 'out', 'backups');
+  writeFileSync(
+    config,
+    `backup_dir: ${JSON.stringify(backups)}\ndefaults: { encryption: { age_recipients: [${recipient}] } }\n` +
+      `targets:\n  - name: bench\n    type: filesystem\n    paths: [${JSON.stringify(data)}]\n`,
+  );
+  const r = await best(clean, process.execPath, [BIN, 'run', '-c', config, '--log-level', 'warn']);
+  const archive = onlyArchive(join(backups, 'bench'), '.tar.gz.age');
+  row(label, 'filesystem', 'snapshotter run, encrypted (age)', r, { size: fileMiB(archive), base: plain.wall });
 }
 
 /** The ideas measured side by side on one tree (in-process runs of dist/ code; see scripts/bench/*-run.mjs). */
@@ -170,7 +207,8 @@ function printTable() {
   console.log(`|${widths.map((w, i) => (i < 3 ? '-' : '') + '-'.repeat(w) + (i < 3 ? '-' : ':')).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
   console.log(
-    '\nwall ratio: filesystem rows against tar -czf, verify rows against sha256sum + tar -tzf, dump rows against the shell pipeline.',
+    '\nwall ratio: filesystem rows against tar -czf (the encrypted run against the unencrypted one), verify rows against sha256sum + tar -tzf (zstd: zstd -t + tar --zstd -tf), dump rows against the shell pipeline.' +
+      '\nstart-up rows: the median of 10 runs, not the fastest.',
   );
 }
 
@@ -180,8 +218,9 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 log(`node ${process.version}, ${availableParallelism()} cores, load ${load()}, runs ${runs}, dir ${benchDir}`);
-for (const label of sizes) await benchTree(label, parseSize(label));
+if (only !== 'encryption') await benchStartup(row, { root: ROOT, bin: BIN, dir: join(benchDir, 'startup') });
+if (only !== 'startup') for (const label of sizes) await benchTree(label, parseSize(label));
 const variants = process.argv.includes('--variants') || process.env.BENCH_VARIANTS === '1';
-if (variants) await benchVariants(sizes[0]);
+if (variants && only !== 'startup') await benchVariants(sizes[0]);
 console.log(`\nnode ${process.version}, ${availableParallelism()} cores; load average at the end: ${load()}\n`);
 printTable();

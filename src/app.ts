@@ -3,8 +3,8 @@ import { loadConfig, locateConfig, type LoadedConfig } from './config/load.js';
 import { createLogger, type LoggerHandle, type LogLevel } from './logging/logger.js';
 import type { RunContext } from './orchestrator/run-target.js';
 import type { TargetConfig } from './targets/registry.js';
+import { READ_COMMAND_DEADLINE_MS, withDeadline } from './util/deadline.js';
 import { UsageError } from './util/errors.js';
-import { Redactor } from './util/redact.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -22,30 +22,24 @@ export interface Session extends LoadedConfig {
   log: LoggerHandle;
 }
 
-/** Loads the config and opens the logger it describes; warnings found while loading are logged. */
-export async function openSession(options: GlobalOptions, io: Io): Promise<Session> {
+/**
+ * Loads the config and opens the logger it describes; warnings found while loading are logged. `logFile: false`
+ * (a dry run, which writes nothing) leaves the log file and its folder alone.
+ */
+export async function openSession(options: GlobalOptions, io: Io, open: { logFile?: boolean } = {}): Promise<Session> {
   const loaded = loadConfig(locateConfig(options.config, io.env), io.env);
   const log = await createLogger({
     level: options.logLevel ?? loaded.config.log.level,
     json: options.json === true,
-    file: loaded.config.log.file
-      ? { path: loaded.config.log.file, maxSize: loaded.config.log.max_size, maxFiles: loaded.config.log.max_files }
-      : undefined,
+    file:
+      loaded.config.log.file && open.logFile !== false
+        ? { path: loaded.config.log.file, maxSize: loaded.config.log.max_size, maxFiles: loaded.config.log.max_files }
+        : undefined,
     redactor: loaded.redactor,
     stderr: io.stderr,
   });
   for (const warning of loaded.warnings) log.logger.warn(warning);
   return { ...loaded, log };
-}
-
-/** A logger without a config (for `verify PATH...`). */
-export function bareLogger(options: GlobalOptions, io: Io): Promise<LoggerHandle> {
-  return createLogger({
-    level: options.logLevel ?? 'info',
-    json: options.json === true,
-    redactor: new Redactor(),
-    stderr: io.stderr,
-  });
 }
 
 /** The targets named with --target (all when none), or a UsageError naming the unknown ones. */
@@ -60,8 +54,15 @@ export function selectTargets(targets: readonly TargetConfig[], names: readonly 
   return targets.filter((t) => names.includes(t.name));
 }
 
-/** The context the orchestrator works in for a command: the session's config and logger, the real clock. */
-export function runContext(session: Session, io: Io, signal: AbortSignal = new AbortController().signal): RunContext {
+/**
+ * The context the orchestrator works in for a command: the session's config and logger, the real clock. Without a
+ * signal of its own (list, status, prune) the command gets the read-only commands' overall deadline.
+ */
+export function runContext(
+  session: Session,
+  io: Io,
+  signal: AbortSignal = withDeadline(READ_COMMAND_DEADLINE_MS, 'the command'),
+): RunContext {
   return {
     config: session.config,
     logger: session.log.logger,

@@ -10,6 +10,16 @@ export interface Warning {
   message: string;
 }
 
+/** One operator hook that ran (DESIGN §13): its event, its command (masked), how it ended. */
+export interface HookResult {
+  event: 'before' | 'after' | 'on_failure';
+  command: string;
+  /** Null when it was killed by a signal or could not start. */
+  exit_code: number | null;
+  duration_seconds: number;
+  error: string | null;
+}
+
 export interface TargetResult {
   name: string;
   type: string;
@@ -27,6 +37,25 @@ export interface TargetResult {
   warnings: Warning[];
   /** Target-specific facts for templates and the report (snapshot id, total snapshots, source...). */
   details: Record<string, unknown>;
+  /** The target's hooks that ran, in order (absent where no hook could run, e.g. in notification previews). */
+  hooks?: HookResult[];
+  /** The copy to each of the target's remotes (absent when it has none or its backup failed). */
+  remotes?: RemoteResult[];
+}
+
+/** One target's copy to one remote: what went up, what remote retention deleted, or why it failed. */
+export interface RemoteResult {
+  name: string;
+  type: string;
+  status: TargetStatus;
+  /** Archive names uploaded in this run (the new backup and any a failed run left behind). */
+  uploaded: string[];
+  deleted: string[];
+  /** Due for deletion but refused by object lock: kept. */
+  locked: string[];
+  /** Complete backups of the target on the remote after this copy (null when it failed). */
+  backups: number | null;
+  error: string | null;
 }
 
 export interface NotificationDelivery {
@@ -51,6 +80,8 @@ export interface RunReport {
   targets: TargetResult[];
   tool: { name: string; version: string };
   notifications: NotificationDelivery[];
+  /** The run's own hooks that ran, in order. */
+  hooks?: HookResult[];
 }
 
 export const EXIT = {

@@ -1,7 +1,8 @@
 // What backups a target folder holds. A backup is complete only when archive, sidecar and manifest exist and
 // agree; every other file is not a backup and is never listed or deleted as one.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { errorMessage } from '../util/errors.js';
 import { parseManifest, parseSidecar, type Manifest } from './manifest.js';
 import { MANIFEST_SUFFIX, parseArchiveName, SIDECAR_SUFFIX, type ParsedArchiveName } from './names.js';
 
@@ -26,29 +27,43 @@ export interface Catalog {
   incomplete: IncompleteBackup[];
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** A sidecar or manifest holds a line or a small JSON document: anything far larger is not ours. */
+const MAX_META_BYTES = 1024 * 1024;
+
+/** The text of a sidecar or manifest; a string reason when it is absent or not a readable regular file. */
+async function readMeta(path: string, what: string): Promise<{ text: string } | string> {
   try {
-    return await readFile(path, 'utf8');
+    const info = await stat(path);
+    if (!info.isFile()) return `${what} ${basename(path)} is not a regular file`;
+    if (info.size > MAX_META_BYTES) return `${what} ${basename(path)} is ${info.size} bytes, too large to be ours`;
+    return { text: await readFile(path, 'utf8') };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `no ${what}`;
+    return `${what} ${basename(path)} unreadable: ${code ?? errorMessage(error)}`;
   }
 }
 
-/** Checks one archive-named file against its sidecar and manifest. */
+/** Checks one archive-named file against its sidecar and manifest; whatever is wrong is a reason, never a throw. */
 export async function inspectBackup(dir: string, parsed: ParsedArchiveName, name: string): Promise<Backup | IncompleteBackup> {
   const path = join(dir, name);
   const incomplete = (reason: string): IncompleteBackup => ({ ...parsed, name, path, reason });
-  const info = await stat(path);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    return incomplete(`unreadable: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+  }
   if (!info.isFile()) return incomplete('not a regular file');
-  const sidecar = await readOptional(path + SIDECAR_SUFFIX);
-  if (sidecar === undefined) return incomplete('no checksum sidecar');
-  const sha256 = parseSidecar(sidecar, name);
+  const sidecarRead = await readMeta(path + SIDECAR_SUFFIX, 'checksum sidecar');
+  if (typeof sidecarRead === 'string') return incomplete(sidecarRead);
+  const sha256 = parseSidecar(sidecarRead.text, name);
   if (!sha256) return incomplete('sidecar does not name this archive');
-  const manifestText = await readOptional(path + MANIFEST_SUFFIX);
-  if (manifestText === undefined) return incomplete('no manifest');
+  const manifestRead = await readMeta(path + MANIFEST_SUFFIX, 'manifest');
+  if (typeof manifestRead === 'string') return incomplete(manifestRead);
+  const manifestText = manifestRead.text;
   const manifest = parseManifest(manifestText);
-  if (!manifest) return incomplete('manifest unreadable');
+  if (!manifest) return incomplete('manifest is not a snapshotter manifest (not JSON, or fields missing)');
   if (manifest.archive !== name || manifest.target.name !== parsed.target) return incomplete('manifest names another archive');
   if (manifest.sha256 !== sha256) return incomplete('manifest and sidecar checksums differ');
   if (manifest.size_bytes !== info.size) return incomplete(`size ${info.size} differs from manifest ${manifest.size_bytes}`);

@@ -15,6 +15,8 @@ export const Manifest = z.looseObject({
   size_bytes: z.number(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   compression: z.looseObject({ format: z.string(), level: z.number() }),
+  /** Present when the archive is encrypted: the public keys it was encrypted to. */
+  encryption: z.looseObject({ format: z.string(), recipients: z.array(z.string()) }).optional(),
   uncompressed_bytes: z.number(),
   entries: z.number().nullable(),
   source: z.record(z.string(), z.unknown()),

@@ -6,7 +6,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
 import { errorMessage } from '../util/errors.js';
 import { MAX_MEMBER_SIZE, probeMember, type MemberProbe } from './gzip-members.js';
-import { defaultInFlight } from './parallel-gzip.js';
+import { defaultInFlight } from './parallel-blocks.js';
 
 /** Largest output accepted from one member; ours hold one block (1 MiB by default). */
 const MAX_MEMBER_OUTPUT = 256 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// The archive sink every local target writes through: source → gzip (all cores) → sha256 → temp file → fsync,
+// The archive sink every local target writes through: source → gzip or zstd (all cores) → sha256 → temp file → fsync,
 // then verify, sidecar and manifest, and the final names. Nothing half-written ever carries a backup's name.
 import { createWriteStream } from 'node:fs';
 import { access, open } from 'node:fs/promises';
@@ -7,12 +7,15 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Warning } from '../report.js';
 import { errorMessage } from '../util/errors.js';
+import { redactStrings } from '../util/redact.js';
+import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import type { ContentCheck } from './content-check.js';
+import { tarOnlyChecks, type ContentCheck } from './content-check.js';
 import { archiveName, formatExt, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
-import { ParallelGzip } from './parallel-gzip.js';
+import { ageEncryptStream } from './encrypt.js';
+import { checkEncryptedWrite, PlaintextCheck } from './encrypt-check.js';
 import { checkArchiveStream } from './verify.js';
 
 export interface ArchiveWriterOptions {
@@ -22,13 +25,21 @@ export interface ArchiveWriterOptions {
   hostname: string;
   toolName: string;
   toolVersion: string;
+  /** gzip unless set; its suffix follows the target's format in the name (`.tar.gz`, `.tar.zst`). */
+  compression?: Codec;
   compressionLevel: number;
   verifyAfterWrite: boolean;
   now: () => Date;
-  /** Applied to the manifest text: secrets never reach disk. */
+  /** Applied to the manifest's free text (source, warnings), never to its structural fields: secrets never reach disk. */
   redact: (text: string) => string;
+  /** The warnings the target recorded so far (missing path, unreadable file...): they go into the manifest. */
+  warnings?: () => readonly Warning[];
+  /** Called once the archive is written and checked, before anything takes a final name; throws to reject it. */
+  beforeCommit?: (archive: { name: string; size_bytes: number; warnings: readonly Warning[] }) => Promise<void>;
   signal: AbortSignal;
   onProgress?: (progress: { read: number; written: number }) => void;
+  /** Encrypt to these age recipients (X25519 `age1…`) after compression; the name gets `.age`. */
+  encryption?: { recipients: string[] } | undefined;
 }
 
 export interface ArchiveSpec {
@@ -53,6 +64,7 @@ export interface ArchiveInfo {
   sha256: string;
   uncompressed_bytes: number;
   entries: number | null;
+  /** The source's own warnings (from `finish`); the target's are already in its result. */
   warnings: Warning[];
 }
 
@@ -64,9 +76,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** The first free archive name from `now` on: a second run within the same second takes the next second. */
-async function freeName(dir: string, target: string, ext: ArchiveExt, now: Date): Promise<string> {
+async function freeName(dir: string, target: string, ext: ArchiveExt, now: Date, encrypted: boolean): Promise<string> {
   for (let offset = 0; ; offset += 1) {
-    const name = archiveName(target, formatStamp(new Date(now.getTime() + offset * 1000)), ext);
+    const name = archiveName(target, formatStamp(new Date(now.getTime() + offset * 1000)), ext, encrypted);
     const taken = await Promise.all([name, name + SIDECAR_SUFFIX, name + MANIFEST_SUFFIX].map((n) => exists(join(dir, n))));
     if (!taken.some(Boolean)) return name;
   }
@@ -96,13 +108,30 @@ async function writeTemp(dir: string, finalName: string, data: string): Promise<
 export class ArchiveWriter {
   constructor(private readonly options: ArchiveWriterOptions) {}
 
+  /** The target's warnings and the source's own (once each), masked: the manifest's `warnings`. */
+  private warnings(own: readonly Warning[] = []): Warning[] {
+    const all: Warning[] = [];
+    for (const w of [...(this.options.warnings?.() ?? []), ...own]) {
+      const clean = { code: w.code, message: this.options.redact(w.message) };
+      if (!all.some((x) => x.code === clean.code && x.message === clean.message)) all.push(clean);
+    }
+    return all;
+  }
+
+  /** Removes a backup this writer committed (a target that must fail after all): archive first, manifest last. */
+  async discard(name: string): Promise<void> {
+    const path = join(this.options.dir, name);
+    for (const p of [path, path + SIDECAR_SUFFIX, path + MANIFEST_SUFFIX]) await removeQuietly(p);
+    await syncDir(this.options.dir);
+  }
+
   /** Writes one complete backup (archive, sidecar, manifest) or nothing at all. */
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const compress = spec.compress !== false;
-    const ext = formatExt({ format: spec.format, compression: compress ? 'gz' : null, encrypted: false });
-    const name = await freeName(o.dir, o.target, ext, started);
+    const codec = spec.compress === false ? null : (o.compression ?? 'gzip');
+    const ext = formatExt({ format: spec.format, compression: codec && CODEC_SUFFIX[codec], encrypted: false });
+    const name = await freeName(o.dir, o.target, ext, started, o.encryption !== undefined);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
     const committed: string[] = [];
@@ -113,11 +142,17 @@ export class ArchiveWriter {
       const written = new HashCounter();
       const progress = o.onProgress;
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
+      const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
+      const contentCheck = (): Promise<ContentCheck> =>
+        spec.check ? Promise.resolve(spec.check()) : tarOnlyChecks({ type: o.type, format: spec.format });
+      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(ext, await contentCheck()) : undefined;
       await pipeline(
         [
           spec.source,
           read,
-          ...(compress ? [new ParallelGzip({ level: o.compressionLevel })] : []),
+          ...(codec ? [compressorFor(codec, o.compressionLevel)] : []),
+          ...(plaintext ? [plaintext] : []),
+          ...(encrypt ? [encrypt] : []),
           written,
           createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
         ],
@@ -126,10 +161,11 @@ export class ArchiveWriter {
       await fsyncFile(archiveTemp);
       const finished = (await spec.finish?.()) ?? {};
       const entries = finished.entries ?? null;
-      const warnings = finished.warnings ?? [];
 
-      if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, spec.check?.());
+      if (plaintext) {
+        await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
+      } else if (o.verifyAfterWrite) {
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, await contentCheck());
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }
@@ -141,6 +177,8 @@ export class ArchiveWriter {
         }
       }
 
+      await o.beforeCommit?.({ name, size_bytes: written.bytes, warnings: this.warnings(finished.warnings) });
+      const warnings = this.warnings(finished.warnings);
       const manifest: Manifest = {
         format_version: MANIFEST_FORMAT_VERSION,
         tool: { name: o.toolName, version: o.toolVersion },
@@ -151,16 +189,17 @@ export class ArchiveWriter {
         archive: name,
         size_bytes: written.bytes,
         sha256: written.sha256,
-        compression: compress ? { format: 'gzip', level: o.compressionLevel } : { format: 'none', level: 0 },
+        compression: codec ? { format: codec, level: o.compressionLevel } : { format: 'none', level: 0 },
+        ...(o.encryption && { encryption: { format: 'age', recipients: o.encryption.recipients } }),
         uncompressed_bytes: read.bytes,
         entries,
-        source: spec.describe,
+        source: redactStrings(spec.describe, o.redact),
         warnings,
         verified_after_write: o.verifyAfterWrite,
       };
       const sidecarTemp = await writeTemp(o.dir, name + SIDECAR_SUFFIX, sidecarText(written.sha256, name));
       temps.push(sidecarTemp);
-      const manifestTemp = await writeTemp(o.dir, name + MANIFEST_SUFFIX, o.redact(JSON.stringify(manifest, null, 2) + '\n'));
+      const manifestTemp = await writeTemp(o.dir, name + MANIFEST_SUFFIX, JSON.stringify(manifest, null, 2) + '\n');
       temps.push(manifestTemp);
 
       // The archive takes its name last: until then no complete backup exists under this name.
@@ -180,7 +219,7 @@ export class ArchiveWriter {
         sha256: written.sha256,
         uncompressed_bytes: read.bytes,
         entries,
-        warnings,
+        warnings: finished.warnings ?? [],
       };
     } catch (error) {
       for (const path of [...temps, ...committed]) await removeQuietly(path).catch(() => undefined);

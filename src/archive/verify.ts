@@ -1,6 +1,8 @@
-// Deep verification of an archive in one read: sha256 of the file, full gunzip (CRC and length of every member,
-// inflated in parallel when the members record their lengths), the content check of the archive's format (given
-// by its target type, through a resolver: archive/ knows no engine), then agreement with sidecar and manifest.
+// Deep verification of an archive in one read: sha256 of the file, full decompression (gzip: CRC and length of
+// every member; zstd: every frame's checksum; in parallel when the file records where they start), the content
+// check of the archive's format (given by its target type, through a resolver: archive/ knows no engine), then
+// agreement with the sidecar and the manifest. An age-encrypted archive is decrypted on the way when an identity is
+// given; without one, its checksum, manifest and age header are checked and the result says the content was not.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -8,16 +10,19 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../util/errors.js';
+import { codecOf, decompressorFor } from './codec.js';
 import { tarOnlyChecks, type ContentCheck, type ContentCheckResolver } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { ParallelGunzip } from './parallel-gunzip.js';
-import { MANIFEST_SUFFIX, parseExt, SIDECAR_SUFFIX, splitArchiveName, type ArchiveExt } from './names.js';
+import { archiveKind, MANIFEST_SUFFIX, parseExt, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
+import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
+import { checkAgeManifest, checkWithoutIdentity } from './verify-encrypted.js';
 
 export interface StreamCheck {
   sha256: string;
   size_bytes: number;
-  uncompressed_bytes: number;
+  /** null when the content was not read (an encrypted archive verified without its identity). */
+  uncompressed_bytes: number | null;
   entries: number | null;
 }
 
@@ -26,8 +31,9 @@ export type VerifyProgress = (compressed: number, inflated: number) => void;
 const READ_CHUNK = 1024 * 1024;
 
 /**
- * Reads the file once: hash and size of the stored bytes, gunzip (when compressed), content check. Throws on any
- * fault. Without a check, a tar archive gets the tar walk and any other format is refused.
+ * Reads the file once: hash and size of the stored bytes, decryption (with an identity), decompression (when
+ * compressed), content check. Throws on any fault. Without a check, a tar archive gets the tar walk and any other
+ * format is refused. `ext` is the ext without `.age`.
  */
 export async function checkArchiveStream(
   path: string,
@@ -35,18 +41,17 @@ export async function checkArchiveStream(
   signal?: AbortSignal,
   onProgress?: VerifyProgress,
   check?: ContentCheck,
-): Promise<StreamCheck> {
+  identity?: AgeIdentity,
+): Promise<StreamCheck & { uncompressed_bytes: number }> {
   const parts = parseExt(ext);
   if (!parts) throw new Error(`.${ext} is not an archive extension`);
-  if (parts.encrypted) throw new Error('encrypted archives need a key to check their content');
   const content = check ?? (await tarOnlyChecks({ type: undefined, format: parts.format }));
   try {
     const hasher = new HashCounter();
     const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
-    const stages = parts.compression === 'gz' ? [new ParallelGunzip()] : [];
-    await pipeline([createReadStream(path, { highWaterMark: READ_CHUNK }), hasher, ...stages, inflated, content.sink], {
-      signal,
-    });
+    const read = createReadStream(path, { highWaterMark: READ_CHUNK });
+    const decrypt = identity ? [new AgeDecrypt(identity)] : [];
+    await pipeline([read, hasher, ...decrypt, decompressorFor(codecOf(ext)), inflated, content.sink], { signal });
     return {
       sha256: hasher.sha256,
       size_bytes: hasher.bytes,
@@ -63,6 +68,9 @@ export interface VerifyResult {
   ok: boolean;
   problems: string[];
   check: StreamCheck | undefined;
+  /** An age-encrypted archive; `content_checked` is false when no identity was given. */
+  encrypted: boolean;
+  content_checked: boolean;
 }
 
 async function hashFile(path: string): Promise<string> {
@@ -78,27 +86,35 @@ async function readText(path: string): Promise<string | undefined> {
 /**
  * Verifies an archive beside its sidecar and manifest; every disagreement is a problem. `checks` gives the content
  * check of the manifest's target type (the commands pass the target registry's); by default only tar is walked.
+ * `identity` decrypts an age-encrypted archive on the way.
  */
 export async function verifyArchive(
   path: string,
   signal?: AbortSignal,
   onProgress?: VerifyProgress,
   checks: ContentCheckResolver = tarOnlyChecks,
+  identity?: AgeIdentity,
 ): Promise<VerifyResult> {
   const problems: string[] = [];
   const name = basename(path);
-  const parsed = splitArchiveName(name);
-  if (!parsed) {
-    return { path, ok: false, problems: ['not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz])'], check: undefined };
+  const kind = archiveKind(name);
+  if (!kind) {
+    const problem = 'not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz|.zst][.age])';
+    return { path, ok: false, problems: [problem], check: undefined, encrypted: false, content_checked: false };
   }
+  const contentChecked = !kind.encrypted || identity !== undefined;
   const manifestText = await readText(path + MANIFEST_SUFFIX);
   const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
 
   let check: StreamCheck | undefined;
   let sha256: string | undefined;
   try {
-    const content = await checks({ type: manifest?.target.type, format: parsed.format });
-    check = await checkArchiveStream(path, parsed.ext, signal, onProgress, content);
+    if (contentChecked) {
+      const content = await checks({ type: manifest?.target.type, format: kind.format });
+      check = await checkArchiveStream(path, kind.ext, signal, onProgress, content, kind.encrypted ? identity : undefined);
+    } else {
+      check = await checkWithoutIdentity(path, signal);
+    }
     sha256 = check.sha256;
   } catch (error) {
     problems.push(`content: ${errorMessage(error)}`);
@@ -121,11 +137,14 @@ export async function verifyArchive(
       if (manifest.size_bytes !== check.size_bytes) {
         problems.push(`manifest: size ${manifest.size_bytes} but the file has ${check.size_bytes} bytes`);
       }
-      if (manifest.uncompressed_bytes !== check.uncompressed_bytes) {
+      if (check.uncompressed_bytes !== null && manifest.uncompressed_bytes !== check.uncompressed_bytes) {
         problems.push(`manifest: ${manifest.uncompressed_bytes} uncompressed bytes but ${check.uncompressed_bytes} found`);
       }
-      if (manifest.entries !== check.entries) problems.push(`manifest: ${manifest.entries} entries but ${check.entries} found`);
+      if (contentChecked && manifest.entries !== check.entries) {
+        problems.push(`manifest: ${manifest.entries} entries but ${check.entries} found`);
+      }
     }
+    if (kind.encrypted) problems.push(...(await checkAgeManifest(path, manifest)));
   }
-  return { path, ok: problems.length === 0, problems, check };
+  return { path, ok: problems.length === 0, problems, check, encrypted: kind.encrypted, content_checked: contentChecked };
 }

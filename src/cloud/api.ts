@@ -27,6 +27,8 @@ export interface CallOptions {
   json?: unknown;
   /** No attempt starts and no retry wait ends after this time (ms since epoch). */
   deadline?: number | undefined;
+  /** Retries for this call instead of the target's (0 for a create: see create.ts). */
+  retries?: number;
 }
 
 /** One provider endpoint with one token; the only place a target's token is put on the wire. */
@@ -69,10 +71,10 @@ export class CloudApi {
   }
 
   /** The HTTP client's limits from the target's config, with retries logged and messages redacted. */
-  private options(deadline: number | undefined): HttpOptions {
+  private options(deadline: number | undefined, retries = this.config.retries): HttpOptions {
     return {
       timeoutMs: this.config.request_timeout,
-      retries: this.config.retries,
+      retries,
       baseDelayMs: 1000,
       maxDelayMs: 30_000,
       deadline,
@@ -91,7 +93,7 @@ export class CloudApi {
     schema: z.ZodType<T>,
     call: CallOptions = {},
   ): Promise<T> {
-    return sendJson(this.request(method, url, call), this.options(call.deadline), expect, schema);
+    return sendJson(this.request(method, url, call), this.options(call.deadline, call.retries), expect, schema);
   }
 
   /** A request whose status the caller judges itself (404 gone, 423 protected). */

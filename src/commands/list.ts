@@ -7,6 +7,7 @@ import { formatInventory } from './retention-format.js';
 
 export interface ListOptions extends GlobalOptions {
   target?: string[];
+  remote?: string;
 }
 
 /** Prints the selected targets' backups and returns the exit code. */
@@ -15,6 +16,10 @@ export async function listCommand(options: ListOptions, io: Io): Promise<number>
   const { config, log } = session;
   try {
     const selected = selectTargets(config.targets, options.target);
+    if (options.remote) {
+      const { remoteList } = await import('./remote-list.js');
+      return await remoteList(session, io, options.remote, selected, options.json === true);
+    }
     const run = runContext(session, io);
     const listed = await inventory(run, selected);
     io.stdout.write(options.json ? JSON.stringify({ targets: listed }, null, 2) + '\n' : formatInventory(listed));

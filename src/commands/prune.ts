@@ -11,6 +11,7 @@ import { formatPrunes } from './retention-format.js';
 export interface PruneCommandOptions extends GlobalOptions {
   dryRun?: boolean;
   target?: string[];
+  remote?: string;
 }
 
 /** Prunes the selected targets (or shows what would go) and returns the exit code. */
@@ -24,6 +25,10 @@ export async function pruneCommand(options: PruneCommandOptions, io: Io): Promis
     const run = runContext(session, io);
     // Without a backup folder there is nothing to prune (and no folder for the default lock file).
     if (!dryRun && existsSync(config.backup_dir)) lock = await acquireLock(config.lock_file);
+    if (options.remote) {
+      const { remotePrune } = await import('./remote-prune.js');
+      return await remotePrune(session, io, options.remote, selected, dryRun, options.json === true);
+    }
     const prunes = await pruneTargets(run, selected, { dryRun });
     const text = (dryRun ? 'DRY RUN: nothing is deleted.\n' : '') + formatPrunes(prunes);
     io.stdout.write(options.json ? JSON.stringify({ dry_run: dryRun, targets: prunes }, null, 2) + '\n' : text);

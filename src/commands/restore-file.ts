@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Io } from '../app.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { progressLine } from '../restore/progress.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
@@ -17,12 +18,16 @@ export interface FileRestoreOptions {
   dryRun: boolean;
   json: boolean;
   limits: RestoreLimits;
+  /** The age identity for an encrypted archive. */
+  identity?: AgeIdentity | undefined;
 }
 
 export async function restoreFileInto(archive: string, o: FileRestoreOptions, io: Io, signal: AbortSignal): Promise<number> {
-  const ref = archiveRef(resolve(archive));
+  const { encrypted, ...plain } = archiveRef(resolve(archive));
+  const ref = { ...plain, identity: encrypted ? o.identity : undefined };
   const progress = progressLine(io.stderr);
-  await verifyWithinLimits(ref.path, o.limits, { signal, progress, checks: registryChecks(io.env) });
+  const checks = registryChecks(io.env);
+  await verifyWithinLimits(ref.path, o.limits, { signal, progress, checks, identity: ref.identity });
   const manifest = await readManifestOf(ref.path);
   const spec = manifest ? specOf(manifest.target.type) : undefined;
   if (!manifest || !spec) throw new RestoreError(`${archive}: its manifest names no target type this version knows`);

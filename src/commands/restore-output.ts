@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Action } from '../restore/plan.js';
 import type { RestoreArchiveResult } from '../restore/restore-archive.js';
+import { displayName } from '../util/byte-names.js';
 import { formatBytes } from '../util/duration.js';
 
 const KIND_LABEL: Record<Exclude<Action, { kind: 'skip' }>['kind'], string> = {
@@ -14,9 +15,9 @@ const KIND_LABEL: Record<Exclude<Action, { kind: 'skip' }>['kind'], string> = {
 
 /** One dry-run line: kind, path under DIR, size or link target. */
 export function formatAction(to: string, action: Exclude<Action, { kind: 'skip' }>, size: number): string {
-  const where = join(to, action.rel);
-  if (action.kind === 'symlink') return `  ${KIND_LABEL.symlink} ${where} -> ${action.target}`;
-  if (action.kind === 'hardlink') return `  ${KIND_LABEL.hardlink} ${where} => ${join(to, action.target)}`;
+  const where = join(to, displayName(action.rel));
+  if (action.kind === 'symlink') return `  ${KIND_LABEL.symlink} ${where} -> ${displayName(action.target)}`;
+  if (action.kind === 'hardlink') return `  ${KIND_LABEL.hardlink} ${where} => ${join(to, displayName(action.target))}`;
   if (action.kind === 'file') return `  ${KIND_LABEL.file} ${where} (${formatBytes(size)})`;
   return `  ${KIND_LABEL.dir} ${where}/`;
 }
@@ -43,7 +44,9 @@ export function formatSummary(result: RestoreArchiveResult): string {
   const what = `${result.entries} entries (${formatBytes(result.bytes)} of file content)`;
   if (result.dryRun) lines.push(`DRY RUN: nothing was written; would restore ${what} from ${result.archive} into ${result.to}`);
   else lines.push(`restored ${what} from ${result.archive} into ${result.to}`);
-  if (result.skipped.length > 0) lines.push(`skipped ${result.skipped.length} entries (see above)`);
+  if (result.skipped.length > 0) {
+    lines.push(`skipped ${result.skipped.length} entries (each is named on stderr in a line starting "skipped")`);
+  }
   const reminder = prometheusReminder(result);
   if (reminder) lines.push('', reminder);
   return lines.join('\n') + '\n';

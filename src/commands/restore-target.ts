@@ -3,7 +3,8 @@
 import { createInterface } from 'node:readline/promises';
 import { basename } from 'node:path';
 import type { ContentCheckResolver } from '../archive/content-check.js';
-import { splitArchiveName } from '../archive/names.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
+import { archiveKind } from '../archive/names.js';
 import type { TargetBase } from '../config/common.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
@@ -20,6 +21,8 @@ export interface TargetRestoreOptions {
   confirm: ((question: string) => Promise<boolean>) | undefined;
   /** The target types' content checks, for the verification before restoring. */
   checks?: ContentCheckResolver;
+  /** The age identity for an encrypted archive. */
+  identity?: AgeIdentity | undefined;
 }
 
 /** A yes/no question on the terminal (stdin/stderr); undefined when stdin is not a TTY. */
@@ -35,11 +38,11 @@ export function terminalConfirm(stdin: NodeJS.ReadStream, stderr: NodeJS.Writabl
   };
 }
 
-/** The archive's path, ext and format, from its name. */
-export function archiveRef(path: string): ArchiveRef {
-  const parsed = splitArchiveName(basename(path));
-  if (!parsed) throw new UsageError(`${path}: not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz])`);
-  return { path, ext: parsed.ext, format: parsed.format };
+/** The archive's path, ext (without `.age`), format and whether it is encrypted, from its name. */
+export function archiveRef(path: string): ArchiveRef & { encrypted: boolean } {
+  const kind = archiveKind(path);
+  if (!kind) throw new UsageError(`${path}: not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz|.zst][.age])`);
+  return { path, ext: kind.ext, format: kind.format, encrypted: kind.encrypted };
 }
 
 /** Verifies, checks the archive belongs to this kind of target, confirms, then calls the module's restore. */
@@ -55,15 +58,17 @@ export async function restoreIntoTarget(
       `target "${config.name}" (type ${config.type}) cannot restore into its source: extract its archive with --to DIR`,
     );
   }
-  const ref = archiveRef(archive);
+  const { encrypted, ...ref } = archiveRef(archive);
   const what = `${basename(archive)} into target "${config.name}" (${config.type})`;
   if (!options.yes && !options.dryRun && !options.confirm) {
     throw new UsageError(`restoring ${what} overwrites its data: pass --yes to confirm (stdin is not a terminal)`);
   }
+  const identity = encrypted ? options.identity : undefined;
   await verifyWithinLimits(archive, options.limits, {
     signal: ctx.signal,
     progress: options.progress,
     checks: options.checks,
+    identity,
   });
   const manifest = await readManifestOf(archive);
   if (!manifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
@@ -81,6 +86,6 @@ export async function restoreIntoTarget(
       throw new RestoreError('restore cancelled; nothing was changed');
     }
   }
-  await module.restore(ctx, config, ref);
+  await module.restore(ctx, config, { ...ref, identity });
   return `restored ${what}`;
 }

@@ -1,9 +1,9 @@
 // `snapshotter restore`: ARCHIVE (or --latest --target NAME) either extracted into --to DIR, or with --target NAME
 // alone handed to the target type that feeds it back into its source. Always verified first.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { openSession, selectTargets, type GlobalOptions, type Io, type Session } from '../app.js';
 import { readCatalog } from '../archive/catalog.js';
-import { splitArchiveName } from '../archive/names.js';
+import { archiveKind } from '../archive/names.js';
 import { InterruptedError } from '../orchestrator/run.js';
 import { DEFAULT_MAX_RATIO, type RestoreLimits } from '../restore/limits.js';
 import { progressLine } from '../restore/progress.js';
@@ -17,6 +17,8 @@ import { restoreFileInto } from './restore-file.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
+import { identityFrom, withoutIdentity } from './identity.js';
+import { isFutureDated } from '../retention/future.js';
 
 export interface RestoreOptions extends GlobalOptions {
   to?: string;
@@ -28,6 +30,8 @@ export interface RestoreOptions extends GlobalOptions {
   yes?: boolean;
   maxSize?: string;
   maxRatio?: string;
+  identity?: string;
+  remote?: string;
 }
 
 /** Rejects option combinations that do not say one clear thing. */
@@ -53,7 +57,7 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
   return { maxSize, maxRatio };
 }
 
-/** The newest complete backup of a target with local archives. */
+/** The newest complete backup of a target with local archives; a future-dated one never counts as the newest. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
   if (targetSpec(target).storage !== 'archive') {
     throw new UsageError(
@@ -61,18 +65,20 @@ async function latestArchive(session: Session, target: TargetConfig): Promise<st
     );
   }
   const dir = join(session.config.backup_dir, target.name);
-  const newest = (await readCatalog(dir, target.name)).complete[0];
+  const now = new Date();
+  const newest = (await readCatalog(dir, target.name)).complete.find((b) => !isFutureDated(b.time, now));
   if (!newest) throw new RestoreError(`target "${target.name}" has no complete backup in ${dir}`);
   return newest.path;
 }
 
 async function intoFolder(archive: string, o: RestoreOptions & { to: string }, io: Io, signal: AbortSignal): Promise<number> {
   const limits = limitsFrom(o);
-  const format = splitArchiveName(basename(archive))?.format;
+  const format = archiveKind(archive)?.format;
   if (format !== undefined && format !== 'tar') {
     const fileLimits = { maxSize: limits.maxSize ?? Number.MAX_SAFE_INTEGER, maxRatio: limits.maxRatio };
     const flags = { force: o.force === true, dryRun: o.dryRun === true, json: o.json === true, limits: fileLimits };
-    return restoreFileInto(archive, { ...flags, to: o.to }, io, signal);
+    const identity = await identityFrom(o.identity, io.env);
+    return restoreFileInto(archive, { ...flags, to: o.to, identity }, io, signal);
   }
   const stdout = io.stdout;
   if (o.dryRun && !o.json) stdout.write('DRY RUN: nothing is written. Verifying, then listing what would be restored:\n');
@@ -86,6 +92,7 @@ async function intoFolder(archive: string, o: RestoreOptions & { to: string }, i
     maxRatio: limits.maxRatio,
     signal,
     progress: progressLine(io.stderr),
+    identity: await identityFrom(o.identity, io.env),
     onAction: o.dryRun && !o.json ? (action, size) => stdout.write(formatAction(o.to, action, size) + '\n') : undefined,
   });
   for (const skip of result.skipped) io.stderr.write(`skipped ${JSON.stringify(skip.entry)}: ${skip.reason}\n`);
@@ -124,7 +131,7 @@ async function intoTarget(
     logger: session.log.logger,
     signal,
     redactor: session.redactor,
-    env: io.env,
+    env: withoutIdentity(io.env),
     stdout: io.stdout,
     stderr: io.stderr,
   };
@@ -135,6 +142,7 @@ async function intoTarget(
     limits,
     progress: progressLine(io.stderr),
     confirm: terminalConfirm(process.stdin, io.stderr),
+    identity: await identityFrom(o.identity, io.env),
   });
   io.stdout.write(message + '\n');
   return EXIT.ok;
@@ -147,11 +155,26 @@ async function dispatch(
   signal: AbortSignal,
   redactor: { current: Redactor },
 ): Promise<number> {
-  if (!o.target) return intoFolder(archiveArg!, { ...o, to: o.to! }, io, signal);
+  if (!o.target && !o.remote) return intoFolder(archiveArg!, { ...o, to: o.to! }, io, signal);
   const session = await openSession(o, io);
   redactor.current = session.redactor;
+  if (o.remote) {
+    if (o.target) selectTargets(session.config.targets, [o.target]);
+    const { stageRemote } = await import('./remote-restore.js');
+    const staged = await stageRemote(session, o.remote, archiveArg, o.target, signal).catch(async (error: unknown) => {
+      await session.log.close();
+      throw error;
+    });
+    try {
+      if (o.to) return await intoFolder(staged.path, { ...o, to: o.to }, io, signal);
+      return await intoTarget(staged.path, staged.target, o, session, io, signal);
+    } finally {
+      await staged.cleanup();
+      await session.log.close();
+    }
+  }
   try {
-    const [target] = selectTargets(session.config.targets, [o.target]);
+    const [target] = selectTargets(session.config.targets, [o.target!]);
     const archive = archiveArg ?? (await latestArchive(session, target!));
     if (o.to) return await intoFolder(archive, { ...o, to: o.to }, io, signal);
     return await intoTarget(archive, target!, o, session, io, signal);

@@ -34,7 +34,9 @@ export function formatInventory(listed: readonly TargetInventory[]): string {
       b.location === 'remote' ? `${b.state} (remote)` : b.state,
     ]);
     if (rows.length > 0) out.push(...table([['NAME', 'TIME', 'AGE', 'SIZE', 'STATE'], ...rows]).map((l) => `  ${l}`));
-    for (const n of inv.not_backups) out.push(`  not a complete backup: ${n.name} (${n.reason})`);
+    for (const b of inv.backups.filter((x) => x.state === 'future_dated'))
+      out.push(`  ! ${b.name} is stamped in the future: never counted as the newest (check the clock)`);
+    for (const n of inv.not_backups) out.push(`  ${n.name}  not a backup: ${n.reason}`);
   }
   return out.join('\n') + '\n';
 }
@@ -53,7 +55,10 @@ export function formatStatus(statuses: readonly TargetStatus[]): string {
       limit,
     ];
   });
-  return table(rows).join('\n') + '\n';
+  const notes = statuses.flatMap((s) =>
+    s.future_dated.map((name) => `! ${s.name}: ${name} is stamped in the future: not counted as the newest (check the clock)`),
+  );
+  return [...table(rows), ...notes].join('\n') + '\n';
 }
 
 /** Left-aligned columns separated by two spaces. */

@@ -1,5 +1,6 @@
 // `snapshotter run`: back up, or with --dry-run show the plan.
 import { openSession, selectTargets, type GlobalOptions, type Io, runContext } from '../app.js';
+import { planRunHooks } from '../hooks/plan.js';
 import { planTargets } from '../orchestrator/dry-run.js';
 import { pruneTargets, retentionPhases } from '../orchestrator/retention.js';
 import { metricsPhases } from '../metrics/index.js';
@@ -7,7 +8,10 @@ import { notificationForecast, notificationPhases } from '../orchestrator/notify
 import { composePhases, runBackups } from '../orchestrator/run.js';
 import type { RunContext } from '../orchestrator/run-target.js';
 import { terminalProgress } from '../progress/display.js';
+import { remotePhases } from '../remotes/phase.js';
+import { formatRemotePlans, planRemotes } from '../remotes/plan.js';
 import { EXIT, exitCodeFor } from '../report.js';
+import { READ_COMMAND_DEADLINE_MS, withDeadline } from '../util/deadline.js';
 import { formatNotificationPreviews, formatPlans, formatReport } from './format.js';
 import { formatPrunes } from './retention-format.js';
 import { interruptOnSignals } from './signals.js';
@@ -19,7 +23,9 @@ export interface RunOptions extends GlobalOptions {
 
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   const progress = terminalProgress(io.stderr, options.json === true);
-  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io);
+  const session = await openSession(options, progress ? { ...io, stderr: progress.stream() } : io, {
+    logFile: options.dryRun !== true,
+  });
   const { config, log } = session;
   const interrupt = interruptOnSignals();
   try {
@@ -29,20 +35,25 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       progress: progress && ((t) => progress.track(t)),
     };
     if (options.dryRun) {
+      run.signal = withDeadline(READ_COMMAND_DEADLINE_MS, 'run --dry-run', interrupt.signal);
       const plans = await planTargets(run, selected);
       const retention = await pruneTargets(run, selected, { dryRun: true, withNewBackup: true });
       const notifications = notificationForecast(run, plans);
+      const hooks = planRunHooks(config.hooks, run.redactor);
+      const remotes = await planRemotes(run, selected);
       io.stdout.write(
         options.json
-          ? JSON.stringify({ dry_run: true, targets: plans, retention, notifications }, null, 2) + '\n'
-          : formatPlans(plans) +
+          ? JSON.stringify({ dry_run: true, targets: plans, retention, remotes, notifications, hooks }, null, 2) + '\n'
+          : formatPlans(plans, hooks) +
               formatPrunes(retention, 'retention after a successful backup') +
+              formatRemotePlans(remotes) +
               formatNotificationPreviews(notifications),
       );
-      return plans.some((p) => p.problems.length > 0) ? EXIT.failure : EXIT.ok;
+      return plans.some((p) => p.problems.length > 0) || remotes.some((r) => r.error) ? EXIT.failure : EXIT.ok;
     }
     // Each module that acts around the backups adds its phases here, one line each.
     const phases = composePhases(
+      remotePhases(run),
       retentionPhases(run),
       notificationPhases(run),
       metricsPhases({

@@ -10,6 +10,8 @@ import { formatStatus } from './retention-format.js';
 
 export interface StatusOptions extends GlobalOptions {
   maxAge?: string;
+  remote?: string;
+  allHosts?: boolean;
 }
 
 /** The --max-age flag in milliseconds, or a usage error that shows how to write it. */
@@ -27,6 +29,11 @@ export async function statusCommand(options: StatusOptions, io: Io): Promise<num
   const session = await openSession(options, io);
   const { config, log } = session;
   try {
+    if (options.allHosts && !options.remote) throw new UsageError('--all-hosts needs --remote NAME');
+    if (options.remote) {
+      const { remoteStatus } = await import('./remote-list.js');
+      return await remoteStatus(session, io, options.remote, options.allHosts === true, maxAge, options.json === true);
+    }
     const run = runContext(session, io);
     const statuses = freshness(config.targets, await inventory(run, config.targets), maxAge);
     const ok = statuses.every((s) => s.status === 'ok');

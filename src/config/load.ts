@@ -5,10 +5,13 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { unknownFilterTargets } from '../notifiers/plan.js';
+import { remoteNameProblems } from '../remotes/names.js';
 import { specOf, TARGET_TYPES, type TargetConfig } from '../targets/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { RootConfig, type Config } from './schema.js';
+import { applyLevelDefault, compressionProblems } from './compression.js';
+import { closestKey, knownKeys, plainTypeMessage } from './messages.js';
 import { registerSecrets, type ConfigPath } from './secrets.js';
 import { formatPath, readYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -32,15 +35,27 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-function issueMessages(source: YamlSource, issues: readonly z.core.$ZodIssue[], prefix: ConfigPath): string[] {
+function issueMessages(
+  source: YamlSource,
+  issues: readonly z.core.$ZodIssue[],
+  prefix: ConfigPath,
+  schema: z.core.$ZodType,
+): string[] {
   return issues.map((issue) => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, issue.path as (string | number)[]);
       return issue.keys
-        .map((key) => `${source.where(path, key)}: ${formatPath([...path, key])}: unknown key "${key}"`)
+        .map((key) => {
+          const near = closestKey(key, known);
+          const hint = near ? ` (did you mean "${near}"?)` : '';
+          return `${source.where(path, key)}: ${formatPath([...path, key])}: unknown key "${key}"${hint}`;
+        })
         .join('\n');
     }
-    const message = /received undefined$/.test(issue.message) ? 'missing (this key is required)' : issue.message;
+    const message = /received undefined$/.test(issue.message)
+      ? 'missing (this key is required)'
+      : plainTypeMessage(issue.message);
     return `${source.where(path)}: ${formatPath(path)}: ${message}`;
   });
 }
@@ -68,6 +83,12 @@ function resolvePaths(raw: Record<string, unknown>, base: string): void {
       else if (key in t) t[key] = fix(t[key]);
     }
   }
+  for (const holder of [raw.defaults, ...(raw.targets as unknown[])]) {
+    const e = (holder as { encryption?: unknown } | undefined)?.encryption;
+    if (e && typeof e === 'object' && 'age_recipients_file' in e) {
+      (e as Record<string, unknown>).age_recipients_file = fix((e as Record<string, unknown>).age_recipients_file);
+    }
+  }
 }
 
 function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { targets: TargetConfig[]; errors: string[] } {
@@ -88,9 +109,15 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
       return;
     }
     const merged = { ...root.defaults, ...raw };
+    applyLevelDefault(merged);
     const parsed = module.schema.safeParse(merged);
     if (!parsed.success) {
-      errors.push(...issueMessages(source, parsed.error.issues, path));
+      errors.push(...issueMessages(source, parsed.error.issues, path, module.schema));
+      return;
+    }
+    const codecProblems = compressionProblems(source, parsed.data, raw, index);
+    if (codecProblems.length > 0) {
+      errors.push(...codecProblems);
       return;
     }
     const name = parsed.data.name;
@@ -120,7 +147,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   resolvePaths(rawCopy, dirname(file));
 
   const parsed = RootConfig.safeParse(rawCopy);
-  if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, []).join('\n'));
+  if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, [], RootConfig).join('\n'));
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;
   const { targets, errors } = parseTargets(source, { ...parsed.data, defaults: rawDefaults });
@@ -131,6 +158,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
         targets.map((t) => t.name),
       )) {
     errors.push(`${source.where(path)}: ${formatPath(path)}: no target is named "${name}"`);
+  }
+  const remoteNames = parsed.data.remotes.map((r) => r.name);
+  for (const { path, message } of remoteNameProblems(rawCopy, remoteNames)) {
+    errors.push(`${source.where(path)}: ${formatPath(path)}: ${message}`);
   }
   if (errors.length > 0) throw new ConfigError(errors.join('\n'));
 

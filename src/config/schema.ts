@@ -1,15 +1,18 @@
 // The config schema: the top-level keys here, each target's keys from its module through the registry.
 import { z } from 'zod';
+import { DEFAULT_HOOK_TIMEOUT_MS, HookSet } from '../hooks/schema.js';
 import { LOG_LEVELS } from '../logging/levels.js';
 import { NotificationsConfig } from '../notifiers/registry.js';
+import { RemoteConfig } from '../remotes/registry.js';
 import type { TargetConfig } from '../targets/registry.js';
-import { defaultsShape, intLike, size } from './common.js';
+import { defaultsShape, duration, intLike, longDuration, size } from './common.js';
 
 export const RootConfig = z.strictObject({
   backup_dir: z.string().min(1),
   hostname: z.string().min(1).optional(),
   concurrency: intLike.pipe(z.number().int().min(1).max(64)).default(1),
   lock_file: z.string().min(1).optional(),
+  lock_alert_after: longDuration.default(26 * 3_600_000),
   log: z
     .strictObject({
       level: z.enum(LOG_LEVELS).default('info'),
@@ -26,6 +29,9 @@ export const RootConfig = z.strictObject({
     })
     .min(1, 'declare at least one target'),
   notifications: NotificationsConfig.prefault({}),
+  hooks: HookSet.optional(),
+  hook_timeout: duration.default(DEFAULT_HOOK_TIMEOUT_MS),
+  remotes: z.array(RemoteConfig).default([]),
 });
 
 type Root = z.infer<typeof RootConfig>;

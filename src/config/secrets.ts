@@ -4,8 +4,20 @@
 import { specOf, TARGET_TYPES } from '../targets/registry.js';
 import { MASK, type Redactor } from '../util/redact.js';
 
-/** Keys outside `targets` whose value is a secret wherever they appear; each may also be given as `<key>_file`. */
-const OTHER_SECRET_KEYS = new Set(['token', 'password', 'bot_token', 'bearer_token', 'api_key', 'secret']);
+/**
+ * Keys outside `targets` whose value is a secret wherever they appear (remotes' S3 keys among them); each may also
+ * be given as `<key>_file`.
+ */
+const OTHER_SECRET_KEYS = new Set([
+  'token',
+  'password',
+  'bot_token',
+  'bearer_token',
+  'api_key',
+  'secret',
+  'secret_access_key',
+  'access_key_id',
+]);
 
 export type ConfigPath = readonly (string | number)[];
 /** The `type` of `targets[i]` in the config at hand. */

@@ -48,6 +48,8 @@ export class YamlSource {
 
   /** Replaces `${VAR}` and `${VAR:-default}` in every string scalar; `$${` stands for a literal `${`. */
   substitute(env: NodeJS.ProcessEnv): void {
+    // Every missing variable is reported at once: an operator fixing a cron environment sees the whole list.
+    const missing: string[] = [];
     visit(this.doc, {
       Scalar: (_key, node, ancestors) => {
         if (typeof node.value !== 'string' || !node.value.includes('${')) return;
@@ -57,12 +59,15 @@ export class YamlSource {
           if (value !== undefined && value !== '') return value;
           if (fallback !== undefined) return fallback;
           const keyPath = pathOf([...ancestors, node]);
-          throw new ConfigError(
-            `${this.where(keyPath)}: ${formatPath(keyPath)}: environment variable ${name} is not set (write \${${name}:-default} for a default)`,
+          const state = value === undefined ? 'is not set' : 'is set but empty';
+          missing.push(
+            `${this.where(keyPath)}: ${formatPath(keyPath)}: environment variable ${name} ${state} (write \${${name}:-default} for a default)`,
           );
+          return whole;
         });
       },
     });
+    if (missing.length > 0) throw new ConfigError(missing.join('\n'));
   }
 
   /** Replaces every `<secret>_file: PATH` with `<secret>: <contents of PATH>` (trailing newlines trimmed). */

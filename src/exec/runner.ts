@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../util/redact.js';
 import { formatCommand, type CommandSpec } from './command.js';
+import { childEnv } from './env.js';
 import { ProcessError, type ProcessExit } from './errors.js';
 import { BoundedTail, STDERR_LIMIT } from './tail.js';
 
@@ -16,7 +17,7 @@ export interface ProcessOptions {
   signal: AbortSignal;
   redactor: Redactor;
   logger?: Logger;
-  /** snapshotter's environment: the child's environment starts from it, then `spec.env` is added. */
+  /** snapshotter's environment: the child gets only its base variables (see env.ts), then `spec.env`. */
   env: NodeJS.ProcessEnv;
   /** `pipe` to feed the child (restore); `ignore` by default. */
   stdin?: 'ignore' | 'pipe';
@@ -28,6 +29,8 @@ export interface RunningProcess {
   /** The command line, secrets masked. */
   command: string;
   stdout: Readable;
+  /** Also read by the bounded tail; a second reader (hook output to the log) may attach. */
+  stderr: Readable;
   stdin: Writable | null;
   /** Resolves once the child has ended and its pipes are closed; never rejects. */
   exited: Promise<ProcessExit>;
@@ -52,7 +55,7 @@ export function startProcess(spec: CommandSpec, options: ProcessOptions): Runnin
   const redact = (text: string): string => options.redactor.redact(text);
   const grace = options.killGraceMs ?? KILL_GRACE_MS;
   const child = execa(spec.file, [...spec.args], {
-    env: { ...options.env, ...spec.env },
+    env: childEnv(options.env, spec.env),
     extendEnv: false,
     stdin: options.stdin ?? 'ignore',
     stdout: 'pipe',
@@ -67,12 +70,25 @@ export function startProcess(spec: CommandSpec, options: ProcessOptions): Runnin
   options.logger?.debug({ command, pid: child.pid }, 'process started');
 
   let stopped = false;
+  let childGone = false;
   let killTimer: NodeJS.Timeout | undefined;
+  // Once we stopped the child and it is gone, a descendant that escaped the group may still hold the pipes open:
+  // stop waiting on them, or that descendant would hang the run and its lock forever.
+  const releasePipes = (): void => {
+    if (!stopped || !childGone) return;
+    child.stdout.destroy();
+    child.stderr.destroy();
+  };
+  child.once('exit', () => {
+    childGone = true;
+    releasePipes();
+  });
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     signalGroup(child.pid, 'SIGTERM');
     killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), grace);
+    releasePipes();
   };
   if (options.signal.aborted) stop();
   else options.signal.addEventListener('abort', stop, { once: true });
@@ -96,6 +112,7 @@ export function startProcess(spec: CommandSpec, options: ProcessOptions): Runnin
   return {
     command,
     stdout: child.stdout,
+    stderr: child.stderr,
     stdin: child.stdin ?? null,
     exited,
     stop,

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import type { z } from 'zod';
 import { errorMessage } from '../util/errors.js';
 import { HttpError, providerError } from './errors.js';
-import { backoffDelay, isRetryableStatus, serverDelay, type Headers } from './retry.js';
+import { backoffDelay, isRetryableStatus, MAX_SERVER_DELAY_MS, serverDelay, tooLongWait, type Headers } from './retry.js';
 
 export interface HttpOptions {
   /** Per-attempt timeout. */
@@ -15,6 +15,8 @@ export interface HttpOptions {
   retries: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest wait a server may ask for (429 Retry-After or a reset header); a longer one fails at once. */
+  maxServerDelayMs?: number;
   /** Absolute time (ms since epoch) after which no attempt starts and no wait is made. */
   deadline?: number;
   signal?: AbortSignal;
@@ -79,7 +81,8 @@ export function statusError(req: HttpRequest, options: HttpOptions, res: HttpRes
   const provider = providerError(res.body, res.headers);
   const parts = [`${describe(req, options)}: HTTP ${res.status}`];
   if (provider.code) parts.push(provider.code);
-  const message = provider.message ?? (res.body === undefined ? res.text.slice(0, 200).trim() : undefined);
+  // Masked before it is cut: a cut through a secret would leave part of it unmasked.
+  const message = provider.message ?? (res.body === undefined ? options.redact(res.text).slice(0, 200).trim() : undefined);
   const text = `${parts.join(' ')}${message ? `: ${message}` : ''}${provider.requestId ? ` (request id ${provider.requestId})` : ''}`;
   return new HttpError(options.redact(text), {
     method: req.method,
@@ -129,6 +132,10 @@ export async function send(req: HttpRequest, options: HttpOptions): Promise<Http
       failure = new RetryableError(final.message, undefined, final);
     }
     if (n >= options.retries) throw failure.final;
+    const cap = options.maxServerDelayMs ?? MAX_SERVER_DELAY_MS;
+    if (failure.delayMs !== undefined && failure.delayMs > cap) {
+      throw new HttpError(`${failure.final.message} (${tooLongWait(failure.delayMs, cap)})`, failure.final.details);
+    }
     const delay = failure.delayMs ?? backoffDelay(n, base, max);
     if (options.deadline !== undefined && Date.now() + delay >= options.deadline) {
       throw new HttpError(`${failure.final.message} (no retry: waiting ${Math.ceil(delay / 1000)}s would pass the deadline)`, {

@@ -1,7 +1,17 @@
 // When to retry an HTTP request and how long to wait: exponential backoff with jitter for network errors and
 // 5xx, and the server's own word for 429 (Retry-After, a rate-limit reset header, Telegram's retry_after).
 
+import { formatDuration } from '../util/duration.js';
+
 export type Headers = Record<string, string | string[] | undefined>;
+
+/** A server may ask for a wait up to this long before a retry; a longer one is an error, not a hang. */
+export const MAX_SERVER_DELAY_MS = 5 * 60_000;
+
+/** The words for a server-requested wait longer than we make. */
+export function tooLongWait(delayMs: number, capMs: number): string {
+  return `the server asked to wait ${formatDuration(delayMs)} before a retry, longer than the ${formatDuration(capMs)} snapshotter waits; try again later`;
+}
 
 function header(headers: Headers, name: string): string | undefined {
   const want = name.toLowerCase();

@@ -1,11 +1,11 @@
 // pino with three destinations: readable lines on stderr, JSON lines on stderr with --json, and JSON lines in
-// the rotated log file (pino-roll, mode 0600). Every line passes the redactor before it is written anywhere.
-import { chmod, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// the log file (rotated at start, mode 0600). Every line passes the redactor before it is written anywhere.
+// A log file that cannot be opened is a warning on stderr, never a reason not to back up.
 import pino, { type Logger, type StreamEntry, type DestinationStream } from 'pino';
-import pinoRoll from 'pino-roll';
 import PinoPretty from 'pino-pretty';
+import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
+import { openLogFile } from './log-file.js';
 
 export type { Logger };
 import type { LogLevel } from './levels.js';
@@ -16,6 +16,7 @@ export interface LoggerOptions {
   level: LogLevel;
   /** JSON lines on stderr instead of readable ones. */
   json: boolean;
+  /** The log file; undefined for none (also for a dry run, which writes nothing). */
   file?: { path: string; maxSize: number; maxFiles: number } | undefined;
   redactor: Redactor;
   stderr?: NodeJS.WritableStream;
@@ -36,13 +37,14 @@ function closeStream(stream: DestinationStream & { end?: () => void; once?: (e: 
   });
 }
 
-export async function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
+/** Opens the logger; a promise so that callers need not change should opening become asynchronous again. */
+export function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   const stderr = options.stderr ?? process.stderr;
   const streams: StreamEntry[] = [];
   const closers: (() => Promise<void>)[] = [];
-  const level = options.level === 'silent' ? 'info' : options.level;
+  const level = options.level;
 
-  if (options.level !== 'silent') {
+  if (level !== 'silent') {
     const tty = (stderr as { isTTY?: boolean }).isTTY === true;
     const stream: DestinationStream = options.json
       ? stderr
@@ -56,38 +58,34 @@ export async function createLogger(options: LoggerOptions): Promise<LoggerHandle
         });
     streams.push({ level, stream });
   }
-  if (options.file) {
-    await mkdir(dirname(options.file.path), { recursive: true, mode: 0o700 });
-    const roll = await pinoRoll({
-      file: options.file.path,
-      size: `${Math.max(1, Math.round(options.file.maxSize / 1024))}k`,
-      limit: { count: Math.max(1, options.file.maxFiles - 1) },
-      mkdir: true,
-      mode: 0o600,
-    });
-    roll.on('ready', () => {
-      if (roll.file) chmod(roll.file, 0o600).catch(() => undefined);
-    });
-    streams.push({ level: 'trace', stream: roll });
-    closers.push(() => closeStream(roll));
+  let fileProblem: string | undefined;
+  // `silent` silences every destination, the file included.
+  if (options.file && options.level !== 'silent') {
+    try {
+      const fd = openLogFile(options.file);
+      const file = pino.destination({ fd, sync: true });
+      streams.push({ level: 'trace', stream: file });
+      closers.push(() => closeStream(file));
+    } catch (error) {
+      fileProblem = errorMessage(error);
+    }
   }
   const logger = pino(
     {
-      level: options.file ? 'trace' : level,
+      level: options.level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       hooks: { streamWrite: (line: string) => options.redactor.redact(line) },
     },
     pino.multistream(streams.length > 0 ? streams : [{ level: 'fatal', stream: { write: () => undefined } }]),
   );
-  if (options.file && options.level !== 'silent') {
-    // The file gets the configured level too; trace above only lets multistream filter per stream.
-    logger.level = level;
+  if (fileProblem !== undefined) {
+    logger.warn({ file: options.file?.path, reason: fileProblem }, 'cannot write the log file; logging to stderr only');
   }
-  return {
+  return Promise.resolve({
     logger,
     close: async () => {
       for (const close of closers) await close();
     },
-  };
+  });
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { readCatalog, type Backup } from '../archive/catalog.js';
 import { SUSPICIOUS_SHRINK } from '../orchestrator/size-drop.js';
+import { isFutureDated } from '../retention/future.js';
 import { exitCodeFor, type RunReport, type TargetResult } from '../report.js';
 import { targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { Family } from './exposition.js';
@@ -17,6 +18,9 @@ export const TARGET_METRICS = {
   snapshotter_target_backups: 'Complete backups (or snapshots) of the target that are kept.',
   snapshotter_target_suspicious_shrink:
     '1 when the last backup was flagged suspicious_shrink (much smaller than the one before).',
+  snapshotter_target_warnings: 'Warnings the target raised in the last run that included it (0 when none).',
+  snapshotter_target_shrink_hold:
+    '1 while retention holds a full-size backup because the newer ones shrank under min_size_ratio (shrink_hold).',
 } as const;
 export type TargetMetric = keyof typeof TARGET_METRICS;
 export type TargetValues = Partial<Record<TargetMetric, number>>;
@@ -32,11 +36,12 @@ interface Newest {
 }
 
 /** The complete backups of an archive target, or undefined when its folder cannot be read. */
-async function catalogOf(backupDir: string, target: TargetConfig): Promise<Newest | undefined> {
+async function catalogOf(backupDir: string, target: TargetConfig, now: Date): Promise<Newest | undefined> {
   if (targetSpec(target).storage !== 'archive') return undefined;
   try {
     const catalog = await readCatalog(join(backupDir, target.name), target.name);
-    return { count: catalog.complete.length, newest: catalog.complete[0] };
+    // A future-dated backup never counts as the newest: it would hold the last-success time in the future.
+    return { count: catalog.complete.length, newest: catalog.complete.find((b) => !isFutureDated(b.time, now)) };
   } catch {
     return undefined;
   }
@@ -68,6 +73,8 @@ function fromResult(result: TargetResult, previous: TargetValues, catalog: Newes
       ? latest(toSeconds(result.finished_at))
       : latest(previous.snapshotter_target_last_success_timestamp_seconds, backupSeconds(catalog?.newest)),
     snapshotter_target_suspicious_shrink: result.warnings.some((w) => w.code === SUSPICIOUS_SHRINK) ? 1 : 0,
+    snapshotter_target_warnings: result.warnings.length,
+    snapshotter_target_shrink_hold: result.warnings.some((w) => w.code === 'shrink_hold') ? 1 : 0,
   };
   const size =
     ok && result.size_bytes !== null
@@ -126,7 +133,7 @@ export async function collectFamilies(input: CollectInput): Promise<Family[]> {
   }
   const sorted = [...input.targets].sort((a, b) => a.name.localeCompare(b.name));
   for (const target of sorted) {
-    const catalog = await catalogOf(input.backupDir, target);
+    const catalog = await catalogOf(input.backupDir, target, new Date(finished * 1000));
     const previous = input.previous.get(target.name) ?? {};
     const result = input.report.targets.find((t) => t.name === target.name);
     const values = result ? fromResult(result, previous, catalog) : fromPrevious(previous, catalog);

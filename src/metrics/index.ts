@@ -10,6 +10,7 @@ import type { TargetConfig } from '../targets/registry.js';
 import { errorMessage } from '../util/errors.js';
 import { collectFamilies, TARGET_METRICS, type TargetMetric, type TargetValues } from './collect.js';
 import { parseSamples, renderFamilies } from './exposition.js';
+import { remoteFamilies } from './remote.js';
 
 /** node_exporter usually runs as its own user: the file (no secrets in it) must be readable by others. */
 const METRICS_FILE_MODE = 0o644;
@@ -49,6 +50,8 @@ export async function writeMetricsFile(
 ): Promise<void> {
   const previous = await readPreviousValues(path);
   const families = await collectFamilies({ report, targets: options.targets, backupDir: options.backupDir, previous });
+  const previousText = await readFile(path, 'utf8').catch(() => '');
+  families.push(...remoteFamilies(report, options.targets, parseSamples(previousText)));
   // A folder we create must be readable by node_exporter whatever the umask (systemd's UMask=0077).
   const created = await mkdir(dirname(path), { recursive: true, mode: 0o755 });
   if (created !== undefined) await chmod(dirname(path), 0o755);

@@ -51,9 +51,10 @@ async function deliverOne(
       );
       error = outgoing.rejected?.(body) ?? null;
     } catch (failure) {
-      error = phase.aborted
-        ? `abandoned: the notification deadline (${formatDuration(deadlineMs)}) passed before ${message.notifier} answered`
-        : errorMessage(failure);
+      error =
+        phase.aborted || Date.now() >= deadline
+          ? `abandoned: the notification deadline (${formatDuration(deadlineMs)}) passed before ${message.notifier} answered`
+          : errorMessage(failure);
     }
   }
   if (error === null) {
@@ -65,15 +66,18 @@ async function deliverOne(
   return { ...record, ok: false, error: reason };
 }
 
-/** Sends every group (groups at once, a group's messages in order) within `deadlineMs`; returns all records. */
+/**
+ * Sends every group (groups at once, a group's messages in order) before `deadline` (ms since epoch; the run's
+ * notification deadline, shared by its start and outcome messages); returns all records.
+ */
 export async function deliverAll(
   groups: readonly PlannedMessage[][],
   deps: NotifyDeps,
   deadlineMs: number,
+  deadline: number = Date.now() + deadlineMs,
 ): Promise<NotificationDelivery[]> {
   if (groups.length === 0) return [];
-  const deadline = Date.now() + deadlineMs;
-  const phase = AbortSignal.timeout(deadlineMs);
+  const phase = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
   const results = await Promise.all(
     groups.map(async (group) => {
       const out: NotificationDelivery[] = [];

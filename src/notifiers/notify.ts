@@ -11,16 +11,20 @@ import type { RunView } from './view.js';
 export { hasNotifiers };
 export type { NotifyDeps };
 
-/** Sends what the view calls for and returns one record per message. */
+/**
+ * Sends what the view calls for and returns one record per message. `until` (ms since epoch) is the run's deadline
+ * when the run already started one (its start messages); by default the deadline starts now.
+ */
 export async function notify(
   config: NotificationsConfig,
   view: RunView,
   deps: NotifyDeps,
   options: PlanOptions = {},
+  until?: number,
 ): Promise<NotificationDelivery[]> {
   try {
     const groups = planMessages(config, view, deps.redactor, options);
-    return await deliverAll(groups, deps, config.deadline);
+    return await deliverAll(groups, deps, config.deadline, until);
   } catch (error) {
     deps.logger.error({ event: view.event, error: deps.redactor.redact(errorMessage(error)) }, 'notifications failed');
     return [];

@@ -21,6 +21,7 @@ export const PLACEHOLDERS = [
   'server_name',
   'server_id',
   'provider',
+  'remote',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -46,6 +47,13 @@ export function sizeText(bytes: number | null): string {
 /** `1m05s`, or empty when the duration is unknown (a run that is starting). */
 export function durationText(seconds: number | null): string {
   return seconds === null ? '' : formatDuration(seconds * 1000);
+}
+
+/** The remotes whose copy failed (`offsite`), else every remote copied to; empty without remotes. */
+function remoteText(targets: readonly TargetView[]): string {
+  const all = targets.flatMap((t) => t.remotes ?? []);
+  const failed = all.filter((r) => r.status === 'failure');
+  return [...new Set((failed.length > 0 ? failed : all).map((r) => r.name))].join(', ');
 }
 
 /** Every placeholder's value for a view; a one-target view gives that target's own values. */
@@ -76,5 +84,6 @@ export function placeholderValues(view: RunView): Record<Placeholder, string> {
     server_name: join((t) => detail(t, 'server_name') ?? t.name),
     server_id: join((t) => detail(t, 'server_id')),
     provider: [...new Set(targets.map((t) => detail(t, 'provider') ?? t.type))].join(', '),
+    remote: remoteText(targets),
   };
 }

@@ -1,6 +1,14 @@
 // What a notifier sees: the run report (or the start of a run, a test, a dry-run forecast) narrowed to the
 // targets it is filtered to, with status, event and summary recomputed for exactly those targets.
-import { outcomeEvent, type RunEvent, type RunReport, type RunStatus, type TargetStatus, type Warning } from '../report.js';
+import {
+  outcomeEvent,
+  type RemoteResult,
+  type RunEvent,
+  type RunReport,
+  type RunStatus,
+  type TargetStatus,
+  type Warning,
+} from '../report.js';
 
 export interface TargetView {
   name: string;
@@ -16,6 +24,7 @@ export interface TargetView {
   deleted: string[];
   warnings: Warning[];
   details: Record<string, unknown>;
+  remotes?: RemoteResult[];
 }
 
 export interface RunView {

@@ -1,5 +1,6 @@
 // The dry-run plan: what each target would do, and what would make it fail. No writes, no remote mutation.
 import { join } from 'node:path';
+import { hookSteps } from '../hooks/plan.js';
 import { loadTarget, type TargetConfig } from '../targets/registry.js';
 import type { Plan } from '../targets/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -33,7 +34,12 @@ export async function planTargets(run: RunContext, selected: TargetConfig[]): Pr
     plans.push({
       name: target.name,
       type: target.type,
-      steps: plan.steps.map((s) => run.redactor.redact(s)),
+      steps: [
+        ...hookSteps(target.hooks, 'before', run.redactor),
+        ...plan.steps.map((s) => run.redactor.redact(s)),
+        ...hookSteps(target.hooks, 'after', run.redactor),
+        ...hookSteps(target.hooks, 'on_failure', run.redactor),
+      ],
       problems: plan.problems.map((s) => run.redactor.redact(s)),
     });
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readCatalog } from '../archive/catalog.js';
 import { loadTarget, targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { PlanContext } from '../targets/types.js';
+import { FUTURE_DATED, isFutureDated } from '../retention/future.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunContext } from './run-target.js';
 
@@ -13,7 +14,7 @@ export interface ListedBackup {
   time: string;
   age_seconds: number;
   size_bytes: number | null;
-  /** `complete` for local backups; the provider's state for snapshots. */
+  /** `complete` for local backups (`future_dated` when stamped after now + 5 min); the provider's state for snapshots. */
   state: string;
   location: 'local' | 'remote';
 }
@@ -57,10 +58,13 @@ async function inventoryOf(run: RunContext, target: TargetConfig, now: Date): Pr
           time: b.time.toISOString(),
           age_seconds: age(b.time, now),
           size_bytes: b.size_bytes,
-          state: 'complete',
+          state: isFutureDated(b.time, now) ? FUTURE_DATED : 'complete',
           location: 'local',
         });
       }
+      const future = result.backups.filter((b) => b.state === FUTURE_DATED).map((b) => b.name);
+      if (future.length > 0)
+        run.logger.warn({ target: target.name, future }, 'backups stamped in the future: never counted as the newest');
       result.not_backups = catalog.incomplete.map((b) => ({ name: b.name, reason: b.reason }));
     }
     const module = spec.storage === 'cloud' ? await loadTarget(target) : undefined;
@@ -100,6 +104,8 @@ export interface TargetStatus {
   newest: ListedBackup | null;
   max_age_seconds: number | null;
   status: Freshness;
+  /** Backups stamped in the future: listed, never counted as the newest. */
+  future_dated: string[];
   error: string | null;
 }
 
@@ -112,7 +118,7 @@ export function freshness(
   return listed.map((inv) => {
     const config = targets.find((t) => t.name === inv.name);
     const limit = maxAgeMs ?? config?.max_age;
-    const newest = inv.backups[0] ?? null;
+    const newest = inv.backups.find((b) => b.state !== FUTURE_DATED) ?? null;
     let status: Freshness = 'ok';
     if (inv.error !== null) status = 'error';
     else if (newest === null) status = 'missing';
@@ -123,6 +129,7 @@ export function freshness(
       newest,
       max_age_seconds: limit === undefined ? null : limit / 1000,
       status,
+      future_dated: inv.backups.filter((b) => b.state === FUTURE_DATED).map((b) => b.name),
       error: inv.error,
     };
   });

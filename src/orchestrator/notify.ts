@@ -18,17 +18,22 @@ function deps(ctx: NotifyContext): NotifyDeps {
 /** The fields of every view that come from the config, not from targets. */
 const base = (ctx: NotifyContext) => ({ hostname: ctx.config.hostname, tool: { name: TOOL_NAME, version: TOOL_VERSION } });
 
-/** The run phases that send backup_start and the outcome event; the start records join the report at the end. */
+/**
+ * The run phases that send backup_start and the outcome event; the start records join the report at the end.
+ * One notification deadline covers both: it starts with the first delivery of the run.
+ */
 export function notificationPhases(ctx: NotifyContext): RunPhases {
   const config = ctx.config.notifications;
   if (!hasNotifiers(config)) return {};
   const early: NotificationDelivery[] = [];
+  let until: number | undefined;
+  const deadline = (): number => (until ??= Date.now() + config.deadline);
   return {
     started: async (selected) => {
-      early.push(...(await notify(config, startView(base(ctx), selected, ctx.now()), deps(ctx))));
+      early.push(...(await notify(config, startView(base(ctx), selected, ctx.now()), deps(ctx), {}, deadline())));
     },
     finished: async (report) => {
-      const sent = await notify(config, fromReport(report), deps(ctx));
+      const sent = await notify(config, fromReport(report), deps(ctx), {}, deadline());
       report.notifications.push(...early.splice(0), ...sent);
     },
   };
@@ -42,7 +47,7 @@ export function notificationForecast(
   const config = ctx.config.notifications;
   const now = ctx.now();
   return [
-    ...preview(config, startView(base(ctx), plans, now), ctx.redactor),
+    ...preview(config, { ...startView(base(ctx), plans, now), dry_run: true }, ctx.redactor),
     ...preview(config, forecastView(base(ctx), plans, now), ctx.redactor),
   ];
 }

@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import type { Backup } from '../archive/catalog.js';
 import { planPrune, pruneTarget, RetentionError, type PruneOutcome } from '../retention/apply.js';
-import { describePolicy, describeReasons, type Dated } from '../retention/policy.js';
+import { describePolicy, describeReasons, type Dated, type DecideOptions, type RetentionDecision } from '../retention/policy.js';
+import type { Warning } from '../report.js';
+import { formatBytes } from '../util/duration.js';
 import { targetSpec, type TargetConfig } from '../targets/registry.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunPhases } from './run.js';
@@ -45,6 +47,36 @@ function summarize(target: TargetConfig, dryRun: boolean, outcome: PruneOutcome<
   };
 }
 
+/** What retention needs from the run besides the policy: its clock and the target's shrink hold. */
+function decideOptions(run: RunContext, target: TargetConfig): DecideOptions {
+  return { now: run.now(), shrink: { ratio: target.min_size_ratio, holdMs: target.shrink_hold } };
+}
+
+/** The warnings a decision carries on every run while they hold: a shrink hold, future-dated backups. */
+export function retentionWarnings(decision: RetentionDecision<Dated>): Warning[] {
+  const warnings: Warning[] = [];
+  const newest = decision.keep.find((k) => !k.reasons.some((r) => r.rule === 'future_dated'))?.backup;
+  for (const { backup, reasons } of decision.keep) {
+    const hold = reasons.find((r) => r.rule === 'shrink_hold');
+    if (hold) {
+      const size = (b: Dated | undefined): string => (typeof b?.size_bytes === 'number' ? formatBytes(b.size_bytes) : 'unknown');
+      warnings.push({
+        code: 'shrink_hold',
+        message:
+          `keeping ${backup.name} (${size(backup)}): the newest backup ${newest?.name ?? '?'} (${size(newest)}) is under ` +
+          `min_size_ratio of it; held until a backup is back to size or ${hold.until ?? '?'} (shrink_hold)`,
+      });
+    }
+    if (reasons.some((r) => r.rule === 'future_dated')) {
+      warnings.push({
+        code: 'future_dated',
+        message: `${backup.name} is stamped ${backup.time.toISOString()}, in the future: kept, never counted as the newest`,
+      });
+    }
+  }
+  return warnings;
+}
+
 export interface PruneRequest {
   dryRun: boolean;
   /** Count a backup written now (run --dry-run shows what the run itself would delete). */
@@ -68,8 +100,8 @@ export async function pruneTargets(
     try {
       const planned = request.withNewBackup ? { name: plannedName(target.name), time: run.now() } : undefined;
       const outcome: PruneOutcome<Dated> = request.dryRun
-        ? await planPrune(dir, target.name, target.retention, planned)
-        : await pruneTarget(dir, target.name, target.retention, { dryRun: false, logger });
+        ? await planPrune(dir, target.name, target.retention, planned, decideOptions(run, target))
+        : await pruneTarget(dir, target.name, target.retention, { dryRun: false, logger, decide: decideOptions(run, target) });
       results.push(summarize(target, request.dryRun, outcome));
     } catch (error) {
       const message = run.redactor.redact(errorMessage(error));
@@ -93,9 +125,14 @@ export function retentionPhases(run: RunContext): RunPhases {
         outcome = await pruneTarget(join(run.config.backup_dir, target.name), target.name, target.retention, {
           dryRun: false,
           pinned: result.artifact ? [result.artifact] : [],
+          decide: decideOptions(run, target),
           logger,
         });
         result.deleted.push(...outcome.deleted);
+        for (const warning of retentionWarnings(outcome.decision)) {
+          result.warnings.push(warning);
+          logger.warn({ code: warning.code }, warning.message);
+        }
         if (outcome.deleted.length > 0)
           logger.info({ deleted: outcome.deleted.length, kept: outcome.decision.keep.length }, 'retention pruned');
       } catch (error) {

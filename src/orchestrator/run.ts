@@ -1,13 +1,16 @@
 // One backup run: folder, lock, leftovers of dead runs, every selected target with the configured concurrency,
 // the report. Target failures are values in the report; only a held lock escapes as an error (exit 3).
 import { ensureDir } from '../archive/atomic.js';
+import { withHooks } from '../hooks/around.js';
 import { runStatus, outcomeEvent, type RunReport, type TargetResult } from '../report.js';
 import type { TargetConfig } from '../targets/registry.js';
 import { errorMessage, LockHeldError } from '../util/errors.js';
+import { formatDuration } from '../util/duration.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { acquireLock, type Lock } from './lock.js';
+import { clearBlocked, recordBlocked } from './lock-blocked.js';
 import { mapWithLimit } from './pool.js';
-import { runTarget, type RunContext } from './run-target.js';
+import { hookScope, runTarget, type RunContext } from './run-target.js';
 import { removeStaleFiles } from './stale.js';
 
 export class InterruptedError extends Error {
@@ -44,6 +47,7 @@ export function buildReport(
     targets,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     notifications: [],
+    hooks: [],
   };
 }
 
@@ -63,6 +67,7 @@ function allFailed(run: RunContext, selected: TargetConfig[], message: string, a
     deleted: [],
     warnings: [],
     details: {},
+    hooks: [],
   }));
 }
 
@@ -91,6 +96,27 @@ export function composePhases(...all: RunPhases[]): RunPhases {
   };
 }
 
+/**
+ * Another run holds the lock: exit 3 quietly, unless runs have been blocked for longer than lock_alert_after;
+ * then every target fails with that reason, notifications and metrics go out, and it still exits 3.
+ */
+async function blocked(
+  run: RunContext,
+  selected: TargetConfig[],
+  phases: RunPhases,
+  error: LockHeldError,
+  started: Date,
+): Promise<never> {
+  const since = await recordBlocked(run.config.lock_file, started).catch(() => started);
+  const waited = started.getTime() - since.getTime();
+  if (waited >= run.config.lock_alert_after) {
+    const message = `no backup for ${formatDuration(waited)}: runs have been blocked by the lock since ${since.toISOString()} (${error.message})`;
+    run.logger.error({ lock: run.config.lock_file, since: since.toISOString() }, message);
+    await phases.finished?.(buildReport(run, started, run.now(), allFailed(run, selected, message, started)));
+  }
+  throw error;
+}
+
 /** Backs up the selected targets under the run lock and returns the report. */
 export async function runBackups(run: RunContext, selected: TargetConfig[], phases: RunPhases = {}): Promise<RunReport> {
   const started = run.now();
@@ -99,7 +125,7 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
     await ensureDir(run.config.backup_dir);
     lock = await acquireLock(run.config.lock_file, started);
   } catch (error) {
-    if (error instanceof LockHeldError) throw error;
+    if (error instanceof LockHeldError) return blocked(run, selected, phases, error, started);
     const message = `cannot use the backup folder ${run.config.backup_dir}: ${errorMessage(error)}`;
     run.logger.error({ error: run.redactor.redact(errorMessage(error)) }, 'run stopped before any target');
     const report = buildReport(run, started, run.now(), allFailed(run, selected, message, started));
@@ -107,23 +133,35 @@ export async function runBackups(run: RunContext, selected: TargetConfig[], phas
     return report;
   }
   try {
+    await clearBlocked(run.config.lock_file).catch(() => undefined);
     if (lock.tookOverFrom) {
-      const dead = lock.tookOverFrom;
-      run.logger.warn({ pid: dead.pid, since: dead.started_at }, 'took over the lock of a run that died');
+      const { holder, reason } = lock.tookOverFrom;
+      run.logger.warn(
+        { lock: run.config.lock_file, pid: holder?.pid, host: holder?.host, since: holder?.started_at, reason },
+        'took over the lock of a run that died',
+      );
     }
-    const removed = await removeStaleFiles(
-      run.config.backup_dir,
-      run.config.targets.map((t) => t.name),
-    );
-    if (removed.length > 0) run.logger.warn({ removed }, 'removed files a dead run left behind');
+    // The run's hooks go around everything that reads the backup folder (a `before` hook may mount it).
+    const subject = { target: '', type: '', hostname: run.config.hostname };
+    const { value: results, hooks } = await withHooks(hookScope(run), subject, run.config.hooks, {
+      work: async () => {
+        const removed = await removeStaleFiles(
+          run.config.backup_dir,
+          run.config.targets.map((t) => t.name),
+        );
+        if (removed.length > 0) run.logger.warn({ removed }, 'removed files a dead run left behind');
 
-    await phases.started?.(selected);
-    const results = await mapWithLimit(selected, run.config.concurrency, async (target) => {
-      const result = await runTarget(run, target);
-      if (result.status === 'success' && !run.signal.aborted) await phases.afterSuccess?.(target, result);
-      return result;
+        await phases.started?.(selected);
+        return mapWithLimit(selected, run.config.concurrency, async (target) => {
+          const result = await runTarget(run, target);
+          if (result.status === 'success' && !run.signal.aborted) await phases.afterSuccess?.(target, result);
+          return result;
+        });
+      },
+      skipped: (error) => allFailed(run, selected, `run ${error}`, run.now()),
+      outcome: (results) => ({ status: runStatus(results) === 'success' ? 'success' : 'failure', archive: '' }),
     });
-    const report = buildReport(run, started, run.now(), results);
+    const report = { ...buildReport(run, started, run.now(), results), hooks };
     await phases.finished?.(report);
     return report;
   } finally {

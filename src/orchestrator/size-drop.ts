@@ -1,6 +1,7 @@
 // The size-drop guard: a new archive far smaller than the target's previous complete backup usually means the
 // source lost data (a dropped table, an emptied folder). The backup still succeeds; the result carries a warning.
 import { readCatalog } from '../archive/catalog.js';
+import { isFutureDated } from '../retention/future.js';
 import { formatBytes } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
 import type { Logger } from '../logging/logger.js';
@@ -16,6 +17,7 @@ export interface SizeDropInput {
   artifact: string;
   size_bytes: number | null;
   warn(code: string, message: string): void;
+  now: () => Date;
   logger: Logger;
 }
 
@@ -25,7 +27,8 @@ export async function checkSizeDrop(input: SizeDropInput): Promise<void> {
   let previous;
   try {
     const catalog = await readCatalog(input.targetDir, input.target);
-    previous = catalog.complete.find((b) => b.name !== input.artifact);
+    const now = input.now();
+    previous = catalog.complete.find((b) => b.name !== input.artifact && !isFutureDated(b.time, now));
   } catch (error) {
     input.logger.warn({ error: errorMessage(error) }, 'size-drop guard: cannot read the previous backups');
     return;

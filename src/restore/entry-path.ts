@@ -1,6 +1,8 @@
 // Entry names as archives store them, turned into safe relative paths: a leading `/` or `./` is dropped (entries
 // are relative to `/`), a `..` component is refused. What comes out never leaves the restore folder.
 
+import { displayName, toByteString } from '../util/byte-names.js';
+
 /** An archive entry that a restore refuses: names the entry and says why. Stops the restore. */
 export class RestoreRefusedError extends Error {
   override readonly name = 'RestoreRefusedError';
@@ -10,7 +12,7 @@ export class RestoreRefusedError extends Error {
     readonly reason: string,
     options?: ErrorOptions,
   ) {
-    super(`refused entry ${JSON.stringify(entry)}: ${reason}`, options);
+    super(`refused entry ${JSON.stringify(displayName(entry))}: ${reason}`, options);
   }
 }
 
@@ -24,12 +26,12 @@ export function safeComponents(raw: string, entry = raw): string[] {
   return parts;
 }
 
-/** Normalises a `--path` value the way entry names are: relative to `/`, no `..`. */
+/** Normalises a `--path` value the way entry names are: relative to `/`, no `..`; a byte string like them. */
 export function normalizeSelection(path: string): string {
   if (path.includes('\0') || path.split('/').includes('..')) {
     throw new Error(`--path ${JSON.stringify(path)}: must not hold ".." components`);
   }
-  return path
+  return toByteString(path)
     .split('/')
     .filter((part) => part !== '' && part !== '.')
     .join('/');

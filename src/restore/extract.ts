@@ -1,14 +1,25 @@
 // One streaming pass over a tar.gz: read → sha256 → gunzip → limit guard → tar parser → one entry at a time,
 // each decided by the plan and (unless a dry run) written into the staging folder. Nothing is buffered whole.
 import { createReadStream } from 'node:fs';
-import { Transform, Writable, type TransformCallback } from 'node:stream';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import { AgeDecrypt, type AgeIdentity } from '../archive/decrypt.js';
+import { codecOf, restoreDecompressorFor } from '../archive/codec.js';
 import { HashCounter } from '../archive/measure.js';
+import { displayName } from '../util/byte-names.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
 import { RestorePlan, type Action } from './plan.js';
-import { writeDir, writeFile, writeHardLink, writeSymlink, type DirAttrs, type EntryAttrs } from './write-entry.js';
+import { readTar, type TarEntry } from './tar-reader.js';
+import { DeepPaths } from './deep-paths.js';
+import {
+  writeDir,
+  writeFile,
+  writeHardLink,
+  writeSymlink,
+  type DirAttrs,
+  type EntryAttrs,
+  type WriteOptions,
+} from './write-entry.js';
 
 export interface ExtractOptions {
   archive: string;
@@ -19,6 +30,8 @@ export interface ExtractOptions {
   dryRun: boolean;
   sameOwner: boolean;
   signal?: AbortSignal | undefined;
+  /** Decrypts an age-encrypted archive on the way (it was verified with the same identity first). */
+  identity?: AgeIdentity | undefined;
   /** Called as bytes flow and entries are done (progress display). */
   onProgress?: (progress: ExtractProgress) => void;
   /** Called for every entry that is (or in a dry run would be) restored. */
@@ -76,22 +89,22 @@ class LimitGuard extends Transform {
   }
 }
 
-function attrsOf(entry: ReadEntry): EntryAttrs {
-  return { mode: entry.mode, mtime: entry.mtime, uid: entry.uid, gid: entry.gid };
+function attrsOf(entry: TarEntry): EntryAttrs {
+  return { mode: entry.mode, mtime: new Date(entry.mtime * 1000), uid: entry.uid, gid: entry.gid };
 }
 
-/** Runs the plan's action for one entry; consumes the entry's body in every case. */
+/** Runs the plan's action for one entry; what it does not read of the body is skipped by the reader. */
 async function handleEntry(
-  entry: ReadEntry,
+  entry: TarEntry,
+  body: AsyncIterable<Buffer>,
   plan: RestorePlan,
   options: ExtractOptions,
   result: ExtractResult,
-  realDirs: Set<string>,
+  write: WriteOptions,
 ): Promise<void> {
   const action = plan.decide({ name: entry.path, type: entry.type, linkpath: entry.linkpath });
-  if (action.kind !== 'file' || options.dryRun) entry.resume();
   if (action.kind === 'skip') {
-    if (action.reason) result.skipped.push({ entry: entry.path, reason: action.reason });
+    if (action.reason) result.skipped.push({ entry: displayName(entry.path), reason: action.reason });
     return;
   }
   const attrs = attrsOf(entry);
@@ -103,62 +116,34 @@ async function handleEntry(
     if (action.kind === 'file') result.bytes += entry.size;
     return;
   }
-  const write = { root: options.root, sameOwner: options.sameOwner, realDirs };
-  if (action.kind === 'file') result.bytes += await writeFile(action, attrs, entry, write);
+  await write.paths.trim();
+  if (action.kind === 'file') result.bytes += await writeFile(action, attrs, body, entry.size, write);
   else if (action.kind === 'dir') await writeDir(action, write);
   else if (action.kind === 'symlink') await writeSymlink(action, attrs, write);
   else await writeHardLink(action, write);
 }
 
-/** A Writable that feeds the tar parser and handles its entries strictly one after another. */
+/** The pipeline's last stage: reads entries and handles them strictly one after another. */
 function entrySink(
   plan: RestorePlan,
   options: ExtractOptions,
   result: ExtractResult,
   state: { current?: string },
   progress: () => void,
-): Writable {
-  let failure: Error | undefined;
-  let chain = Promise.resolve();
-  const realDirs = new Set<string>();
-  const fail = (error: Error): void => {
-    failure ??= error;
-    sink.destroy(failure);
-  };
-  const parser = new Parser({
-    strict: true,
-    onReadEntry: (entry) => {
-      chain = chain.then(async () => {
-        if (failure) return void entry.resume();
-        state.current = entry.path;
-        try {
-          await handleEntry(entry, plan, options, result, realDirs);
-          progress();
-        } catch (error) {
-          entry.resume();
-          fail(error as Error);
-        }
+): (source: AsyncIterable<Buffer>) => Promise<void> {
+  return async (source) => {
+    const paths = new DeepPaths(options.root);
+    const write: WriteOptions = { root: options.root, sameOwner: options.sameOwner, realDirs: new Set(), paths };
+    try {
+      await readTar(source, async (entry, body) => {
+        state.current = displayName(entry.path);
+        await handleEntry(entry, body, plan, options, result, write);
+        progress();
       });
-    },
-  });
-  parser.on('ignoredEntry', (entry: ReadEntry) => {
-    if (!entry.meta) result.skipped.push({ entry: entry.path, reason: `unsupported entry type ${entry.type}` });
-  });
-  parser.on('error', (error: Error) => fail(error));
-  const ended = new Promise<void>((resolve) => parser.on('end', () => resolve()));
-  const sink: Writable = new Writable({
-    highWaterMark: 1024 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
-      if (failure) return callback(failure);
-      if (parser.write(chunk)) callback();
-      else parser.once('drain', () => callback());
-    },
-    final(callback) {
-      parser.end();
-      ended.then(() => chain).then(() => callback(failure ?? null), callback);
-    },
-  });
-  return sink;
+    } finally {
+      await paths.close();
+    }
+  };
 }
 
 /** Extracts (or lists, in a dry run) an archive; throws RestoreRefusedError, RestoreLimitError or an I/O error. */
@@ -187,7 +172,8 @@ export async function extractArchive(options: ExtractOptions): Promise<ExtractRe
   await pipeline(
     createReadStream(options.archive),
     hasher,
-    createGunzip({ chunkSize: 64 * 1024 }),
+    options.identity ? new AgeDecrypt(options.identity) : new PassThrough(),
+    restoreDecompressorFor(codecOf(options.archive)),
     guard,
     entrySink(plan, options, result, state, progress),
     options.signal ? { signal: options.signal } : {},

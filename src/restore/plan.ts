@@ -1,7 +1,8 @@
 // The decision for each archive entry, made on a model of what this restore has created so far (only this
 // process writes into its staging folder, so the model is the truth): where it goes, which parent folders to
 // make, what it replaces, or why it is skipped or refused. No file system access here, so a dry run decides
-// exactly as a real restore does.
+// exactly as a real restore does. Names are byte strings (src/util/byte-names.ts).
+import { displayName } from '../util/byte-names.js';
 import { isSelected, RestoreRefusedError, safeComponents } from './entry-path.js';
 
 export type NodeKind = 'dir' | 'file' | 'symlink';
@@ -32,7 +33,7 @@ const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const DIR_TYPES = new Set(['Directory', 'GNUDumpDir']);
 const SPECIAL_TYPES = new Set(['FIFO', 'CharacterDevice', 'BlockDevice']);
 
-const quote = (rel: string): string => JSON.stringify(rel);
+const quote = (rel: string): string => JSON.stringify(displayName(rel));
 
 /** What exists in the staging folder, by path relative to it; decides each entry in archive order. */
 export class RestorePlan {

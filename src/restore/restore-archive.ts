@@ -5,9 +5,11 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseManifest, type Manifest } from '../archive/manifest.js';
-import { MANIFEST_SUFFIX } from '../archive/names.js';
 import type { ContentCheckResolver } from '../archive/content-check.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
+import { archiveKind, MANIFEST_SUFFIX } from '../archive/names.js';
 import { verifyArchive } from '../archive/verify.js';
+import { displayName } from '../util/byte-names.js';
 import { formatBytes } from '../util/duration.js';
 import { errorMessage, UsageError } from '../util/errors.js';
 import { isSelected, normalizeSelection } from './entry-path.js';
@@ -37,6 +39,8 @@ export interface RestoreArchiveOptions {
   signal?: AbortSignal | undefined;
   progress: ProgressLine;
   onAction?: ExtractOptions['onAction'];
+  /** The age identity for an encrypted archive (`.age`). */
+  identity?: AgeIdentity | undefined;
 }
 
 export interface RestoreArchiveResult extends Omit<ExtractResult, 'dirs' | 'metaFiles'> {
@@ -78,8 +82,19 @@ export async function readManifestOf(archive: string): Promise<Manifest | undefi
 export async function verifyWithinLimits(
   archive: string,
   limits: RestoreLimits,
-  options: { signal?: AbortSignal | undefined; progress: ProgressLine; checks?: ContentCheckResolver },
+  options: {
+    signal?: AbortSignal | undefined;
+    progress: ProgressLine;
+    checks?: ContentCheckResolver | undefined;
+    identity?: AgeIdentity | undefined;
+  },
 ): Promise<string> {
+  if (archiveKind(archive)?.encrypted && !options.identity) {
+    throw new RestoreError(
+      `${archive} is encrypted with age: restoring it needs the identity (private key) it was encrypted to; ` +
+        'pass --identity FILE or set SNAPSHOTTER_AGE_IDENTITY_FILE. Nothing was restored.',
+    );
+  }
   const guard = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
   const total = (await stat(archive)).size;
@@ -92,6 +107,7 @@ export async function verifyWithinLimits(
       if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
     },
     options.checks,
+    options.identity,
   );
   options.progress.done();
   options.signal?.throwIfAborted();
@@ -135,7 +151,7 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
   const missing = selection.filter((p) => !matched.has(p));
   if (missing.length > 0) {
     throw new RestoreError(
-      `--path ${missing.map((p) => `/${p}`).join(', ')}: no entry of the archive lies there; nothing was restored`,
+      `--path ${missing.map((p) => `/${displayName(p)}`).join(', ')}: no entry of the archive lies there; nothing was restored`,
     );
   }
 }
@@ -143,9 +159,10 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 /** Restores (or with dryRun lists) a tar.gz archive into a folder. */
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
-  if (!archive.endsWith('.tar.gz')) {
+  const kind = archiveKind(archive);
+  if (kind?.format !== 'tar') {
     throw new UsageError(
-      `${options.archive}: --to DIR restores tar archives (*.tar.gz); a SQL dump is restored with --target NAME`,
+      `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.zst, either with .age); a SQL dump is restored with --target NAME`,
     );
   }
   let selection: string[];
@@ -179,6 +196,7 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     dryRun: options.dryRun,
     sameOwner: process.getuid?.() === 0,
     signal: options.signal,
+    identity: kind.encrypted ? options.identity : undefined,
     onProgress: (p) =>
       options.progress.update(
         describeProgress(options.dryRun ? 'reading' : 'restoring', p.compressed, verifiedManifest.size_bytes, p.entries),
@@ -207,6 +225,6 @@ export async function restoreArchive(options: RestoreArchiveOptions): Promise<Re
     options.progress.done();
   }
   const { dirs: _dirs, metaFiles, ...rest } = extracted;
-  const tsdbDirs = [...new Set(metaFiles.map((rel) => dirname(dirname(rel))))].sort();
+  const tsdbDirs = [...new Set(metaFiles.map((rel) => displayName(dirname(dirname(rel)))))].sort();
   return { ...rest, archive, to: destination.path, dryRun: options.dryRun, manifest: verifiedManifest, tsdbDirs };
 }

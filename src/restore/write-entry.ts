@@ -3,8 +3,9 @@
 // folder (lstat, never a symbolic link), files are created with O_EXCL | O_NOFOLLOW (a link or file in the way
 // makes the open fail instead of being followed), and replaced entries are unlinked, never opened.
 import { constants } from 'node:fs';
-import { link, lstat, lutimes, lchown, mkdir, open, rm, symlink, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, lstat, lutimes, lchown, mkdir, open, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { bytesOf, displayName } from '../util/byte-names.js';
+import { removeTree, type DeepPaths } from './deep-paths.js';
 import { RestoreRefusedError } from './entry-path.js';
 import type { Action } from './plan.js';
 
@@ -28,6 +29,8 @@ export interface WriteOptions {
   sameOwner: boolean;
   /** Folders (relative to root) already seen on disk to be real folders; only this restore writes there. */
   realDirs: Set<string>;
+  /** Reaches paths under root at any depth. */
+  paths: DeepPaths;
 }
 
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -43,17 +46,19 @@ async function checkParents(rel: string, options: WriteOptions): Promise<void> {
   for (let i = 1; i < parts.length; i += 1) {
     const prefix = parts.slice(0, i).join('/');
     if (options.realDirs.has(prefix)) continue;
-    const info = await lstat(join(options.root, prefix));
-    if (!info.isDirectory()) throw new RestoreRefusedError(rel, `${JSON.stringify(prefix)} is not a real folder on disk`);
+    const info = await lstat(await options.paths.of(prefix));
+    if (!info.isDirectory()) {
+      throw new RestoreRefusedError(rel, `${JSON.stringify(displayName(prefix))} is not a real folder on disk`);
+    }
     options.realDirs.add(prefix);
   }
 }
 
 /** Makes the parents, checks them, and removes what the entry replaces; returns the entry's absolute path. */
-async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<string> {
-  for (const parent of action.parents) await mkdir(join(options.root, parent), { mode: 0o777 });
+async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: WriteOptions): Promise<Buffer> {
+  for (const parent of action.parents) await mkdir(await options.paths.of(parent), { mode: 0o777 });
   await checkParents(action.rel, options);
-  const path = join(options.root, action.rel);
+  const path = await options.paths.of(action.rel);
   if (action.replace) {
     options.realDirs.delete(action.rel);
     await unlink(path);
@@ -61,25 +66,65 @@ async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: Write
   return path;
 }
 
-/** Writes a regular file from its body chunks, then owner, mode and mtime through the open handle. */
+/** Aligned all-zero blocks of this size are not written: the restored file keeps its holes. */
+const HOLE = 4096;
+const ZEROS = Buffer.alloc(HOLE);
+
+/** Writes a file's data in order, leaving out aligned all-zero blocks (they stay holes, read back as zeros). */
+class SparseWriter {
+  /** Data not yet written, starting at `position` (always a multiple of HOLE); under HOLE bytes between calls. */
+  private pending: Buffer = Buffer.alloc(0);
+  private position = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const whole = data.length - (data.length % HOLE);
+    let start = 0; // start of the run of data blocks still to write
+    for (let at = 0; at < whole; at += HOLE) {
+      if (!data.subarray(at, at + HOLE).equals(ZEROS)) continue;
+      await writeAll(this.handle, data.subarray(start, at), this.position + start);
+      start = at + HOLE;
+    }
+    await writeAll(this.handle, data.subarray(start, whole), this.position + start);
+    this.position += whole;
+    this.pending = Buffer.from(data.subarray(whole));
+  }
+
+  /** Writes the last partial block; the caller sets the file's size (a trailing hole). */
+  async end(): Promise<void> {
+    await writeAll(this.handle, this.pending, this.position);
+  }
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, position + offset);
+    offset += bytesWritten;
+  }
+}
+
+/** Writes a regular file from its body chunks (sparse where it holds zeros), then owner, mode and mtime. */
 export async function writeFile(
   action: Extract<Action, { kind: 'file' }>,
   attrs: EntryAttrs,
   body: AsyncIterable<Buffer>,
+  size: number,
   options: WriteOptions,
 ): Promise<number> {
   const path = await prepare(action, options);
   const handle = await open(path, CREATE_FLAGS, 0o600);
   let written = 0;
   try {
+    const writer = new SparseWriter(handle);
     for await (const chunk of body) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
-        offset += bytesWritten;
-      }
+      await writer.write(chunk);
       written += chunk.length;
     }
+    await writer.end();
+    await handle.truncate(size); // a trailing hole
     const own = owner(attrs, options);
     if (own) await handle.chown(own.uid, own.gid);
     if (attrs.mode !== undefined) await handle.chmod(attrs.mode & 0o7777);
@@ -105,7 +150,7 @@ export async function writeSymlink(
   options: WriteOptions,
 ): Promise<void> {
   const path = await prepare(action, options);
-  await symlink(action.target, path);
+  await symlink(bytesOf(action.target), path);
   const own = owner(attrs, options);
   if (own) await lchown(path, own.uid, own.gid);
   if (attrs.mtime) await lutimes(path, attrs.mtime, attrs.mtime);
@@ -114,10 +159,10 @@ export async function writeSymlink(
 /** Links to a file this restore wrote earlier (link(2) does not follow a symlink at the target either). */
 export async function writeHardLink(action: Extract<Action, { kind: 'hardlink' }>, options: WriteOptions): Promise<void> {
   const path = await prepare(action, options);
-  await link(join(options.root, action.target), path);
+  await link(await options.paths.of(action.target), path);
 }
 
 /** Removes the staging folder and everything in it (links are removed, never followed). */
 export async function removeStaging(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true, maxRetries: 2 });
+  await removeTree(root);
 }

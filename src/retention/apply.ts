@@ -8,7 +8,7 @@ import { MANIFEST_SUFFIX, SIDECAR_SUFFIX } from '../archive/names.js';
 import type { Retention } from '../config/common.js';
 import type { Logger } from '../logging/logger.js';
 import { errorMessage } from '../util/errors.js';
-import { decideRetention, type Dated, type RetentionDecision } from './policy.js';
+import { decideRetention, type DecideOptions, type Dated, type RetentionDecision } from './policy.js';
 
 /** A deletion failed; `deleted` holds the backups removed before it. */
 export class RetentionError extends Error {
@@ -28,6 +28,8 @@ export interface PruneOptions {
   dryRun: boolean;
   /** Backup names never deleted, whatever the policy says (the backup this run just wrote). */
   pinned?: readonly string[];
+  /** The clock (future-dated backups) and the shrink hold. */
+  decide?: DecideOptions;
   logger?: Logger;
 }
 
@@ -44,8 +46,9 @@ export function decideWithPins<T extends Dated>(
   backups: readonly T[],
   policy: Retention,
   pinned: readonly string[] = [],
+  options: DecideOptions = {},
 ): RetentionDecision<T> {
-  const decision = decideRetention(backups, policy);
+  const decision = decideRetention(backups, policy, options);
   const pins = decision.remove.filter((b) => pinned.includes(b.name));
   if (pins.length === 0) return decision;
   const keep = [...decision.keep, ...pins.map((backup) => ({ backup, reasons: [{ rule: 'new_backup' as const }] }))];
@@ -63,7 +66,7 @@ async function deleteBackup(backup: Backup): Promise<void> {
 /** Applies a policy to the complete backups of `target` in `dir`; with dryRun only decides. */
 export async function pruneTarget(dir: string, target: string, policy: Retention, options: PruneOptions): Promise<PruneOutcome> {
   const catalog = await readCatalog(dir, target);
-  const decision = decideWithPins(catalog.complete, policy, options.pinned);
+  const decision = decideWithPins(catalog.complete, policy, options.pinned, options.decide);
   const outcome: PruneOutcome = { decision, deleted: [], incomplete: catalog.incomplete };
   if (options.dryRun || decision.remove.length === 0) return outcome;
   try {
@@ -87,9 +90,15 @@ export async function pruneTarget(dir: string, target: string, policy: Retention
 }
 
 /** What pruning would do, read-only; `planned` is a backup about to be written (run --dry-run), pinned as new. */
-export async function planPrune(dir: string, target: string, policy: Retention, planned?: Dated): Promise<PruneOutcome<Dated>> {
+export async function planPrune(
+  dir: string,
+  target: string,
+  policy: Retention,
+  planned?: Dated,
+  options: DecideOptions = {},
+): Promise<PruneOutcome<Dated>> {
   const catalog = await readCatalog(dir, target);
   const candidates: Dated[] = planned ? [...catalog.complete, planned] : catalog.complete;
-  const decision = decideWithPins(candidates, policy, planned ? [planned.name] : []);
+  const decision = decideWithPins(candidates, policy, planned ? [planned.name] : [], options);
   return { decision, deleted: [], incomplete: catalog.incomplete };
 }

@@ -26,3 +26,13 @@ export const periodLabel: Record<PeriodRule, (time: Date) => string> = {
   keep_monthly: (t) => `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}`,
   keep_yearly: (t) => String(t.getUTCFullYear()),
 };
+
+/** restic's `--keep-within-<period>`: the newest backup of each period that lies within the duration. */
+export const WITHIN_RULES = {
+  keep_within_hourly: 'keep_hourly',
+  keep_within_daily: 'keep_daily',
+  keep_within_weekly: 'keep_weekly',
+  keep_within_monthly: 'keep_monthly',
+  keep_within_yearly: 'keep_yearly',
+} as const satisfies Record<string, PeriodRule>;
+export type WithinRule = keyof typeof WITHIN_RULES;

@@ -4,6 +4,7 @@
 // eagerly for config validation; the implementation (index.ts) loads only when a config uses the type.
 import type { z } from 'zod';
 import type { ContentCheck } from '../archive/content-check.js';
+import type { AgeIdentity } from '../archive/decrypt.js';
 import type { ArchiveExt } from '../archive/names.js';
 import type { ArchiveWriter } from '../archive/sink.js';
 import type { TargetBase } from '../config/common.js';
@@ -15,6 +16,8 @@ export interface PlanContext {
   hostname: string;
   backupDir: string;
   targetDir: string;
+  /** The run's lock file (a backup leaves it out like the backup folder); absent outside a run. */
+  lockFile?: string;
   logger: Logger;
   signal: AbortSignal;
   now: () => Date;
@@ -65,11 +68,15 @@ export interface RestoreContext {
   stderr: NodeJS.WritableStream;
 }
 
-/** An archive handed to a restore: its path, its ext and the format token the ext starts with. */
+/**
+ * A verified archive handed to a restore: its path, its ext (without `.age`) and the format token the ext starts
+ * with; `identity` is set when it is age-encrypted (read it through `plainStages`).
+ */
 export interface ArchiveRef {
   path: string;
   ext: ArchiveExt;
   format: string;
+  identity?: AgeIdentity | undefined;
 }
 
 /** What `snapshotter restore ARCHIVE --to DIR` hands a type whose archives are not a tar of files. */

@@ -60,3 +60,21 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** A duration as the config writes it: the largest unit that divides it exactly (`2h`, `90m`, `1500ms`). */
+export function formatDurationConfig(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const size = DURATION_UNITS[unit]!;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A size as the config writes it: the largest unit that divides it exactly (`10m`, `1536k`), else bytes. */
+export function formatSizeConfig(bytes: number): string | number {
+  for (const unit of ['t', 'g', 'm', 'k'] as const) {
+    const size = SIZE_UNITS[unit]!;
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return bytes;
+}

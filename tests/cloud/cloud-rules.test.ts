@@ -48,7 +48,7 @@ describe('cloud retention', () => {
     ]) {
       expect(managedTime('web', name), name).toBeUndefined();
     }
-    expect(managedTime('web-1', 'web-1-20200101T000000Z')).toBeDefined();
+    expect(managedTime('web-1', 'web-1-20200101T000000Z')?.toISOString()).toBe('2020-01-01T00:00:00.000Z');
   });
 
   it('picks the next free second when a name is taken', () => {

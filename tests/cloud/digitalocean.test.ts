@@ -8,6 +8,7 @@ import { sendJson } from '../../src/http/client.js';
 import { digitaloceanTarget } from '../../src/targets/digitalocean/index.js';
 import { DigitaloceanTarget } from '../../src/targets/digitalocean/schema.js';
 import { Redactor } from '../../src/util/redact.js';
+import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { runCloud, writeConfig } from './harness/cloud-cli.js';
 import { DigitalOceanFake } from './harness/digitalocean-fake.js';
@@ -143,6 +144,25 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(result.log).toContain('backend busy (token ***)');
   });
 
+  it('never creates twice: a create accepted but answered 503 is found by its name, not sent again', async () => {
+    const dir = tmpDir();
+    fake.server.fail({
+      method: 'POST',
+      path: /actions$/,
+      times: 1,
+      accepted: true,
+      reply: () => {
+        fake.settle(); // the provider finishes the snapshot while the client sees an error
+        return { status: 503, body: { id: 'service_unavailable', message: 'upstream timed out' } };
+      },
+    });
+    const result = await runCloud(config(dir), dir, TOKEN);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(fake.server.received.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(fake.names(DROPLET)).toEqual([result.target?.artifact]);
+    expect(result.log).toContain('the provider made the snapshot after all');
+  });
+
   it('fails the target when the action errors, and deletes nothing', async () => {
     const dir = tmpDir();
     for (const day of ['01', '02']) fake.seed(DROPLET, `web-1-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`);
@@ -222,6 +242,27 @@ describe.skipIf(!run)('digitalocean target, every request validated against the 
     expect(remote[0]).toMatchObject({ state: 'available', size_bytes: Math.round(1.25 * 1024 ** 3) });
     expect(remote[0]!.time.toISOString()).toBe('2020-01-03T00:00:00.000Z');
     expect(fake.server.received.map((r) => r.query.get('page'))).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('list and status through the CLI: its own snapshots newest first, the newest one judged by --max-age', async () => {
+    seedOthers();
+    for (const day of ['01', '03', '02']) fake.seed(DROPLET, `web-1-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`);
+    const file = config(tmpDir());
+    const list = await runCli(['list', '-c', file, '--json']);
+    expect(list.exitCode, list.stderr).toBe(0);
+    const listed = JSON.parse(list.stdout) as { targets: { name: string; backups: { name: string }[] }[] };
+    expect(listed.targets[0]!.backups.map((b) => b.name)).toEqual([
+      'web-1-20200103T000000Z',
+      'web-1-20200102T000000Z',
+      'web-1-20200101T000000Z',
+    ]);
+    const stale = await runCli(['status', '-c', file, '--json', '--max-age', '1d']);
+    expect(stale.exitCode, stale.stderr).toBe(1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({
+      ok: false,
+      targets: [{ name: 'web-1', status: 'stale', newest: { name: 'web-1-20200103T000000Z' } }],
+    });
+    for (const text of [list.stdout, list.stderr, stale.stdout, stale.stderr]) expect(text).not.toContain(TOKEN);
   });
 
   it('a request the spec rejects is caught by Prism and never reaches the fake', async () => {

@@ -161,6 +161,32 @@ describe.skipIf(!run)('hetzner target, every request validated against the offic
     expect(result.log).toContain('try later (token ***)');
   });
 
+  it('never creates twice: after a 423 wait, a create accepted but answered 503 is found by its name, not sent again', async () => {
+    const dir = tmpDir();
+    fake.server.fail({
+      method: 'POST',
+      path: /create_image$/,
+      times: 1,
+      reply: { status: 423, body: { error: { code: 'locked', message: 'server is locked', details: null } } },
+    });
+    fake.server.fail({
+      method: 'POST',
+      path: /create_image$/,
+      times: 1,
+      accepted: true,
+      reply: () => {
+        fake.settle(); // the provider finishes the image while the client sees an error
+        return { status: 503, body: { error: { code: 'unavailable', message: 'upstream timed out', details: null } } };
+      },
+    });
+    const result = await runCloud(config(dir), dir, TOKEN, ['--json'], env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(fake.server.received.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(fake.images.filter((i) => i.description === result.target?.artifact)).toHaveLength(1);
+    expect(result.log).toContain('server is busy');
+    expect(result.log).toContain('the provider made the snapshot after all');
+  });
+
   it('fails the target when the action fails, with the provider reason, and deletes nothing', async () => {
     const dir = tmpDir();
     for (const day of ['01', '02']) fake.seed(SERVER, `web-2-202001${day}T000000Z`, `2020-01-${day}T00:00:00Z`, OURS);

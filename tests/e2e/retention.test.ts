@@ -1,11 +1,16 @@
 // Retention end to end: the built CLI makes real backups at controlled times (libfaketime), runs prune with a GFS
 // policy, and we check the exact surviving set, dry runs, foreign files, failed runs and `status` exit codes.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+// Each test stands alone: it starts from a fresh folder seeded with the backups it needs (written in-process).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../helpers/binaries.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
 
 /** libfaketime, found where Debian/Ubuntu put it (`/usr/lib/<arch>-linux-gnu/faketime/`) or other distributions do. */
 const LIBFAKETIME = [
@@ -38,17 +43,31 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   const listing = (): string[] => readdirSync(dir).sort();
   const backupsOf = (names: readonly string[]): string[] => names.flatMap((n) => [n, `${n}.json`, `${n}.sha256`]);
   const made: Record<string, string> = {};
-  const deletedByRuns: string[] = [];
 
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'snapshotter-retention-'));
+  beforeEach(() => {
+    root = tmpDir('snapshotter-retention-');
     dir = join(root, 'backups', 'files');
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'data.txt'), 'precious\n');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const f of FOREIGN) writeFileSync(join(dir, f), 'not a snapshotter backup\n');
+    for (const key of Object.keys(made)) delete made[key];
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** Complete backups of src at these moments, as earlier runs would have left them. */
+  async function seed(keys: (keyof typeof TIMES)[]): Promise<void> {
+    const tar = execFileSync('tar', ['-cf', '-', '-C', root, 'src']);
+    for (const key of keys) {
+      const now = new Date(TIMES[key]);
+      await testWriter(dir, { now: () => now }).write({
+        format: 'tar',
+        source: Readable.from([tar]),
+        describe: {},
+        finish: () => ({ entries: 2 }),
+      });
+      made[key] = `files-${TIMES[key].replace(/[-:]/g, '')}.tar.gz`;
+    }
+  }
 
   // keep_daily 2, keep_weekly 2, keep_monthly 3 across the 2020/2021 boundary (2020-12-28 … 2021-01-03 is 2020-W53).
   const GFS = '{ keep_daily: 2, keep_weekly: 2, keep_monthly: 3 }';
@@ -63,6 +82,7 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
 
   it('runs at five moments, pruning after each by the GFS policy', async () => {
     const file = config('gfs.yaml', GFS);
+    const deletedByRuns: string[] = [];
     for (const [key, time] of Object.entries(TIMES).slice(0, 5)) {
       const result = await at(time, ['run', '-c', file, '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
@@ -76,7 +96,8 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   });
 
   it('run --dry-run names exactly what the run at that moment deletes, and deletes nothing', async () => {
-    const file = join(root, 'gfs.yaml');
+    await seed(['nov15', 'dec27', 'dec31', 'jan01a']); // what the five runs above leave
+    const file = config('gfs.yaml', GFS);
     const before = listing();
     const dry = await at(TIMES.jan01b, ['run', '--dry-run', '-c', file]);
     expect(dry.exitCode, dry.stderr).toBe(0);
@@ -96,6 +117,7 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   });
 
   it('prune --dry-run names exactly what prune then deletes; foreign files survive both; prune waits for the lock', async () => {
+    await seed(['nov15', 'dec27', 'dec31', 'jan01b']); // what the runs above leave
     const file = config('tight.yaml', '{ keep_last: 1, keep_monthly: 2 }');
     const before = listing();
     // A live run holds the lock: prune refuses (exit 3) and deletes nothing; the dry run needs no lock.
@@ -127,6 +149,7 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   });
 
   it('a failing backup run prunes nothing, whatever the policy', async () => {
+    await seed(['dec31', 'jan01b']);
     const file = config('failing.yaml', '{ keep_last: 1 }', '', 'missing-folder');
     const before = listing();
     const result = await at('2021-02-01T00:00:00Z', ['run', '-c', file, '--json']);
@@ -139,7 +162,8 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   });
 
   it('list shows the complete backups newest first; status exits 1 when stale or missing, 0 when fresh', async () => {
-    const file = join(root, 'tight.yaml');
+    await seed(['dec31', 'jan01b']); // what the prune above leaves
+    const file = config('tight.yaml', '{ keep_last: 1, keep_monthly: 2 }');
     const list = await runCli(['list', '-c', file, '--json']);
     expect(list.exitCode, list.stderr).toBe(0);
     const listed = JSON.parse(list.stdout) as { targets: { backups: { name: string; state: string; size_bytes: number }[] }[] };

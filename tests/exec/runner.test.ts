@@ -120,4 +120,50 @@ describe('startProcess', () => {
     expect(exit.spawnCode).toBe('ENOENT');
     await expect(child.succeeded()).rejects.toThrow(/`no-such-program-snapshotter x` could not start \(.*ENOENT/);
   });
+
+  it('once stopped, returns when the child is gone although an escaped grandchild keeps stdout open', async () => {
+    // The grandchild leaves the process group (setsid), so the group kill cannot reach it; it holds stdout.
+    const controller = new AbortController();
+    const child = startProcess(
+      { file: 'sh', args: ['-c', 'setsid sleep 300 & echo $!; exec sleep 300'] },
+      { signal: controller.signal, redactor: redactor(), env: process.env, killGraceMs: 300 },
+    );
+    const grandchild = await new Promise<number>((resolve) =>
+      child.stdout.once('data', (b: Buffer) => resolve(Number(String(b).trim()))),
+    );
+    child.stdout.resume();
+    controller.abort(new Error('timed out'));
+    const exit = await child.exited;
+    try {
+      expect(exit.stopped).toBe(true);
+      expect(exit.signal).toBe('SIGTERM');
+      // The run went on while the grandchild is still alive and still holds the pipe.
+      expect(alive(grandchild)).toBe(true);
+    } finally {
+      process.kill(grandchild, 'SIGKILL');
+    }
+  });
+
+  it("gives the child a minimal environment and its own variables, never snapshotter's other secrets", async () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: '/home/x',
+      LC_ALL: 'C',
+      TZ: 'UTC',
+      OTHER_TARGET_PW: SECRET,
+      TELEGRAM_TOKEN: 'tg-secret',
+    };
+    const child = startProcess(
+      { file: 'cat', args: ['/proc/self/environ'], env: { PGPASSWORD: 'mine' }, secretEnv: ['PGPASSWORD'] },
+      { signal: new AbortController().signal, redactor: new Redactor(), env },
+    );
+    const seen = Object.fromEntries(
+      (await text(child.stdout))
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => kv.split(/=(.*)/s, 2)),
+    );
+    await child.succeeded();
+    expect(seen).toEqual({ PATH: process.env.PATH, HOME: '/home/x', LC_ALL: 'C', TZ: 'UTC', PGPASSWORD: 'mine' });
+  });
 });

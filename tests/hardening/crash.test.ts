@@ -1,10 +1,10 @@
-// Crash consistency: `snapshotter run` killed with SIGKILL at random moments. After each kill every backup that
-// looks complete verifies, and the next run is not blocked by the dead run's lock, succeeds, and removes the
-// dead run's temporary files.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// Crash consistency: `snapshotter run` and `snapshotter prune` killed with SIGKILL at chosen moments, each one
+// observed rather than slept for (the temporary archive has reached N bytes, the first backup was deleted), and
+// each kill asserted to have landed there. After every kill each backup that looks complete verifies; the next
+// run is not blocked by the dead run's lock, succeeds, and removes the dead run's temporary files.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -12,6 +12,9 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
 import { randomFile } from '../helpers/files.js';
+import { whenDir } from '../helpers/watch.js';
+
+const MIB = 1024 * 1024;
 
 function makeSource(dir: string): void {
   mkdirSync(join(dir, 'src', 'many'), { recursive: true });
@@ -28,45 +31,55 @@ async function assertConsistent(dir: string, config: string, target = 'files', e
     expect(names).toContain(`${archive}.sha256`);
     expect(names).toContain(`${archive}.json`);
   }
+  if (archives.length === 0) return 0; // nothing looks complete: nothing to verify
   const verify = await runCli(['verify', '--all', '-c', config]);
   expect(verify.exitCode, verify.stdout).toBe(0);
   return archives.length;
 }
 
-describe('SIGKILL at random moments of a filesystem backup', () => {
+const temps = (folder: string): string[] => readdirSync(folder).filter((n) => n.includes('.snapshotter-tmp-'));
+
+/**
+ * Starts `run`, waits until a temporary file this run created holds at least `bytes`, and kills it there; asserts
+ * the kill landed while that file was being written (it is still there, never renamed).
+ */
+async function killWhileWriting(config: string, folder: string, bytes: number): Promise<void> {
+  const before = new Set(temps(folder));
+  const child = startCli(['run', '-c', config]);
+  const grown = (): string | undefined =>
+    temps(folder).find((n) => !before.has(n) && existsSync(join(folder, n)) && statSync(join(folder, n)).size >= bytes);
+  let temp: string | undefined;
+  await whenDir(folder, () => (temp = grown()) !== undefined, child);
+  child.kill('SIGKILL');
+  const result = await child;
+  expect(result.signal, 'killed by the test, not finished').toBe('SIGKILL');
+  expect(temps(folder), `the kill landed while ${temp} was written`).toContain(temp);
+}
+
+describe('SIGKILL while a filesystem backup writes its archive', () => {
   it('never leaves a backup that looks complete but is not, nor blocks the next run', async () => {
     const dir = tmpDir();
     makeSource(dir);
     const config = join(dir, 'c.yaml');
     writeFileSync(config, `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`);
-    mkdirSync(join(dir, 'backups', 'files'), { recursive: true });
-    const points = 14;
-    let killedMidway = 0;
-    let killedWhileWriting = 0;
-    for (let i = 0; i < points; i++) {
-      const child = startCli(['run', '-c', config]);
-      await sleep(200 + Math.random() * 2500);
-      const wasRunning = child.exitCode === null;
-      child.kill('SIGKILL');
-      await child;
-      if (wasRunning) killedMidway += 1;
-      if (readdirSync(join(dir, 'backups', 'files')).some((n) => n.includes('.snapshotter-tmp-'))) killedWhileWriting += 1;
-      await assertConsistent(dir, config);
+    const folder = join(dir, 'backups', 'files');
+    mkdirSync(folder, { recursive: true });
+    // The archive is about 48 MiB: kill at its start, and at 8, 16 and 32 MiB into it.
+    for (const bytes of [0, 8 * MIB, 16 * MIB, 32 * MIB]) {
+      await killWhileWriting(config, folder, bytes);
+      expect(await assertConsistent(dir, config)).toBe(0);
     }
-    expect(killedMidway).toBeGreaterThan(points / 2);
-    expect(killedWhileWriting).toBeGreaterThan(0);
-    const before = await assertConsistent(dir, config);
     const next = await runCli(['run', '-c', config]);
     expect(next.exitCode, next.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'backups', 'files')).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(readdirSync(folder).filter((n) => n.startsWith('.'))).toEqual([]);
     expect(readdirSync(join(dir, 'backups')).filter((n) => n.startsWith('.'))).toEqual([]);
-    expect(await assertConsistent(dir, config)).toBe(before + 1);
+    expect(await assertConsistent(dir, config)).toBe(1);
   }, 240_000);
 });
 
 const SLOW_DOCKER = fileURLToPath(new URL('../fixtures/slow-dump/docker', import.meta.url));
 
-describe('SIGKILL at random moments of a streamed dump', () => {
+describe('SIGKILL while a streamed dump is written', () => {
   it('never leaves a dump that looks complete but is not, nor blocks the next run', async () => {
     const dir = tmpDir();
     const config = join(dir, 'c.yaml');
@@ -74,27 +87,21 @@ describe('SIGKILL at random moments of a streamed dump', () => {
       config,
       `backup_dir: ${dir}/backups\ntargets:\n  - { name: db, type: postgres, container: pg, docker_command: ${SLOW_DOCKER} }\n`,
     );
-    mkdirSync(join(dir, 'backups', 'db'), { recursive: true });
-    const points = 8;
-    let killedWhileWriting = 0;
-    for (let i = 0; i < points; i++) {
-      const child = startCli(['run', '-c', config]);
-      await sleep(300 + Math.random() * 2500);
-      child.kill('SIGKILL');
-      await child;
-      if (readdirSync(join(dir, 'backups', 'db')).some((n) => n.includes('.snapshotter-tmp-'))) killedWhileWriting += 1;
-      await assertConsistent(dir, config, 'db', '.sql.gz');
+    const folder = join(dir, 'backups', 'db');
+    mkdirSync(folder, { recursive: true });
+    // The compressed dump grows for a few seconds: kill at its start and a little way in.
+    for (const bytes of [0, 1, 64 * 1024]) {
+      await killWhileWriting(config, folder, bytes);
+      expect(await assertConsistent(dir, config, 'db', '.sql.gz')).toBe(0);
     }
-    expect(killedWhileWriting).toBeGreaterThan(0);
-    const before = await assertConsistent(dir, config, 'db', '.sql.gz');
     const next = await runCli(['run', '-c', config]);
     expect(next.exitCode, next.stderr).toBe(0);
-    expect(readdirSync(join(dir, 'backups', 'db')).filter((n) => n.startsWith('.'))).toEqual([]);
-    expect(await assertConsistent(dir, config, 'db', '.sql.gz')).toBe(before + 1);
+    expect(readdirSync(folder).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(await assertConsistent(dir, config, 'db', '.sql.gz')).toBe(1);
   }, 240_000);
 });
 
-describe('SIGKILL at random moments of a prune', () => {
+describe('SIGKILL during a prune', () => {
   it('never loses a backup retention keeps, nor leaves one that looks complete but is not', async () => {
     const dir = tmpDir();
     mkdirSync(join(dir, 'src'));
@@ -107,12 +114,12 @@ describe('SIGKILL at random moments of a prune', () => {
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(dir, 'src', 'a.txt'), 'a\n');
     const tar = execFileSync('tar', ['-cf', '-', '-C', dir, 'src/a.txt']);
-    const points = 8;
     const start = Date.parse('2026-01-01T00:00:00Z');
+    const archives = (): string[] => readdirSync(folder).filter((n) => n.endsWith('.tar.gz'));
     let count = 0;
-    for (let i = 0; i < points; i++) {
-      // 30 more complete backups, an hour apart; the newest two must survive whatever happens to the prune.
-      for (let j = 0; j < 30; j++, count++) {
+    for (let i = 0; i < 3; i++) {
+      // 100 more complete backups, an hour apart; the newest two must survive whatever happens to the prune.
+      for (let j = 0; j < 100; j++, count++) {
         const now = new Date(start + count * 3_600_000);
         const writer = testWriter(folder, { compressionLevel: 1, verifyAfterWrite: false, now: () => now });
         await writer.write({ format: 'tar', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
@@ -123,10 +130,15 @@ describe('SIGKILL at random moments of a prune', () => {
           .replace(/[-:]/g, '')
           .replace(/\.\d{3}Z$/, 'Z'),
       );
+      const before = archives().length;
       const child = startCli(['prune', '-c', config]);
-      await sleep(400 + Math.random() * 1500);
+      await whenDir(folder, () => archives().length < before, child); // the first deletion
       child.kill('SIGKILL');
-      await child;
+      const result = await child;
+      expect(result.signal, 'killed by the test, not finished').toBe('SIGKILL');
+      const left = archives().length;
+      expect(left, 'the kill landed after the first deletion').toBeLessThan(before);
+      expect(left, 'the kill landed before the last deletion').toBeGreaterThan(2);
       await assertConsistent(dir, config);
       for (const stamp of newest) expect(existsSync(join(folder, `files-${stamp}.tar.gz`)), stamp).toBe(true);
     }

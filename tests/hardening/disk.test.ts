@@ -66,6 +66,7 @@ targets:
     const report = JSON.parse(result.stdout);
     expect(report.targets[0].status).toBe('failure');
     expect(report.targets[0].error).toMatch(/no space left on device/i);
+    expect(report.targets[0].error).toContain(join(backups, 'big'));
     expect(report.targets[1].status).toBe('success');
     expect(readdirSync(join(backups, 'big')).sort()).toEqual(before);
   });

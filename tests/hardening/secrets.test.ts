@@ -119,6 +119,22 @@ function filesBelow(dir: string): string[] {
   return out;
 }
 
+/**
+ * The forms a secret can leak in: as is, URL-encoded, JSON-escaped, and base64 (an Authorization: Basic header, a
+ * data URL) at each of the three alignments inside a longer encoded text — the part of the encoding that does
+ * not depend on the neighbouring bytes.
+ */
+function leakForms(secret: string): Set<string> {
+  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  for (const pad of ['', 'x', 'xx']) {
+    for (const alphabet of ['base64', 'base64url'] as const) {
+      const encoded = Buffer.from(pad + secret).toString(alphabet);
+      forms.add(encoded.slice(pad.length === 0 ? 0 : 4, -4)); // drop the groups that mix in the neighbours
+    }
+  }
+  return forms;
+}
+
 describe('secrets', () => {
   it('appear in no byte snapshotter writes, on success and on every failure path', async () => {
     const dir = tmpDir();
@@ -155,7 +171,7 @@ describe('secrets', () => {
     // The failure paths really saw the secrets echoed back (so masking, not silence, kept them out).
     expect(everything).toContain('PGPASSWORD=***');
     for (const [what, secret] of Object.entries(SECRETS)) {
-      for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      for (const form of leakForms(secret)) {
         const at = everything.indexOf(form);
         expect(at, `${what} leaked: ...${everything.slice(Math.max(0, at - 300), at + 80)}`).toBe(-1);
       }

@@ -23,3 +23,12 @@ export function requireBinaries(what: string, found: Record<string, string | und
   console.warn(reason);
   return false;
 }
+
+/** A precondition other than a binary (root, a clean crontab, a working systemd-analyze): same rule. */
+export function requireCondition(what: string, holds: boolean, missing: string): boolean {
+  if (holds) return true;
+  const reason = `${what}: skipped, ${missing}`;
+  if (process.env.CI === 'true') throw new Error(`${reason} — CI must provide it`);
+  console.warn(reason);
+  return false;
+}

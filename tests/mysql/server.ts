@@ -1,7 +1,7 @@
 // A real MariaDB server for a test: mariadb-install-db into a temporary folder, then mariadbd on 127.0.0.1 and a
 // free port; stopped (and its folder removed) by stop().
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from '../helpers/binaries.js';
@@ -26,12 +26,16 @@ export async function startMariadb(): Promise<MariaServer> {
   const datadir = join(dir, 'data');
   const socket = join(dir, 'sock');
   const user = userInfo().username;
+  // Its own temp folder: two bootstraps sharing /tmp (this file starts two servers) can trip on each other's temp tables.
+  const temp = join(dir, 'tmp');
+  mkdirSync(temp);
   await execa(MARIADB_BINARIES['mariadb-install-db']!, [
     '--no-defaults',
     `--datadir=${datadir}`,
     `--user=${user}`,
     '--auth-root-authentication-method=socket',
     '--skip-test-db',
+    `--tmpdir=${temp}`,
   ]);
   const port = await freePort();
   const server: ResultPromise = execa(
@@ -40,6 +44,7 @@ export async function startMariadb(): Promise<MariaServer> {
       '--no-defaults',
       '--skip-name-resolve',
       `--datadir=${datadir}`,
+      `--tmpdir=${temp}`,
       `--socket=${socket}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',

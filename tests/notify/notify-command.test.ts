@@ -102,4 +102,18 @@ describe('run --dry-run', () => {
     expect(parsed.notifications.at(-1)!.text).toContain('❌ broken (filesystem): error: none of the paths exist');
     expect(hook.requests).toHaveLength(0);
   });
+
+  it('marks the start and the outcome payloads alike as dry_run: true', async () => {
+    const f = fixture('partial', {
+      webhooks: [{ url: `${hook.url}/hook`, events: ['backup_start', 'backup_partial_failure'] }],
+    });
+    const json = await runCli(['run', '--dry-run', '--json', '-c', f.config]);
+    const parsed = JSON.parse(json.stdout) as { notifications: { event: string; text: string }[] };
+    const payloads = parsed.notifications.map((n) => JSON.parse(n.text) as { event: string; dry_run: boolean });
+    expect(payloads.map((p) => [p.event, p.dry_run])).toEqual([
+      ['backup_start', true],
+      ['backup_partial_failure', true],
+    ]);
+    expect(hook.requests).toHaveLength(0);
+  });
 });

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findBinary, requireBinaries } from '../helpers/binaries.js';
+import { findBinary, requireBinaries, requireCondition } from '../helpers/binaries.js';
 import { BIN } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -90,10 +90,11 @@ describe('setup-cron.sh --print', () => {
 
 const crontab = findBinary('crontab');
 const isRoot = process.getuid?.() === 0;
-const hasCrontab = requireBinaries('setup-cron.sh into a real crontab', { crontab });
-if (hasCrontab && !isRoot) console.warn('setup-cron.sh into a real crontab: skipped, needs root (crontab -u nobody)');
+const canInstall =
+  requireBinaries('setup-cron.sh into a real crontab', { crontab }) &&
+  requireCondition('setup-cron.sh into a real crontab', isRoot, 'needs root (crontab -u nobody)');
 
-describe.runIf(hasCrontab && isRoot)('setup-cron.sh with a real crontab', () => {
+describe.runIf(canInstall)('setup-cron.sh with a real crontab', () => {
   const user = ['-u', 'nobody'];
   const list = async (): Promise<{ exitCode: number; text: string }> => {
     const r = await execa(crontab!, [...user, '-l'], { reject: false });
@@ -101,10 +102,9 @@ describe.runIf(hasCrontab && isRoot)('setup-cron.sh with a real crontab', () => 
   };
 
   it('installs once however often it runs, keeps other lines, and removes only its entry', async (ctx) => {
-    if ((await list()).exitCode === 0) {
-      console.warn('setup-cron.sh into a real crontab: skipped, nobody already has a crontab (left untouched)');
+    const clean = (await list()).exitCode !== 0;
+    if (!requireCondition('setup-cron.sh into a real crontab', clean, 'nobody already has a crontab (left untouched)'))
       ctx.skip();
-    }
     const dir = tmpDir();
     writeFileSync(join(dir, 'snap.yaml'), 'backup_dir: /tmp\n');
     const foreign = join(dir, 'foreign.cron');

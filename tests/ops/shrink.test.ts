@@ -45,11 +45,12 @@ describe('size-drop guard', () => {
         code: 'suspicious_shrink',
         message: expect.stringContaining(`new archive ${shrunk.artifact} is `),
       },
+      { code: 'shrink_hold', message: expect.stringContaining(`keeping ${first.find((t) => t.name === 'shrinks')!.artifact}`) },
     ]);
     expect(shrunk.warnings[0]!.message).toContain(`of the previous backup ${first.find((t) => t.name === 'shrinks')!.artifact}`);
     expect(second.find((t) => t.name === 'lenient')!.warnings).toEqual([]);
 
-    // pino-roll numbers the log files (snapshotter.1.log, ...).
+    // The log file and any rotated ones beside it (snapshotter.log, snapshotter.log.1, ...).
     const logged = readdirSync(join(dir, 'log'))
       .map((name) => readFileSync(join(dir, 'log', name), 'utf8'))
       .join('')
@@ -64,9 +65,9 @@ describe('size-drop guard', () => {
     expect(m.get(series('snapshotter_target_suspicious_shrink', 'shrinks'))).toBe(1);
     expect(m.get(series('snapshotter_target_suspicious_shrink', 'lenient'))).toBe(0);
 
-    // Same size again: no warning, the metric goes back to 0.
+    // Same size again: no new suspicious_shrink (the metric goes back to 0), but the hold on the full-size one stays.
     const third = await run(config);
-    expect(third.find((t) => t.name === 'shrinks')!.warnings).toEqual([]);
+    expect(third.find((t) => t.name === 'shrinks')!.warnings.map((w) => w.code)).toEqual(['shrink_hold']);
     m = readMetrics(metrics);
     expect(m.get(series('snapshotter_target_suspicious_shrink', 'shrinks'))).toBe(0);
   });
@@ -78,5 +79,31 @@ describe('size-drop guard', () => {
     await run(config);
     writeFileSync(join(source, 'data.bin'), randomBytes(60_000));
     expect((await run(config))[0]!.warnings).toEqual([]);
+  });
+
+  it('holds the last full-size backup against keep_last while the backups stay small, then lets it go', async () => {
+    const dir = tmpDir();
+    const source = sourceDir(dir, 'data', 200_000);
+    const { config, metrics, backups } = writeConfig(dir, [
+      { name: 'held', paths: [source], extra: 'retention: { keep_last: 1 }' },
+    ]);
+    const archives = (): string[] => readdirSync(join(backups, 'held')).filter((n) => n.endsWith('.tar.gz'));
+    const full = (await run(config))[0]!.artifact;
+
+    writeFileSync(join(source, 'data.bin'), randomBytes(50_000));
+    const small = [await run(config), await run(config)].map((r) => r[0]!);
+    for (const result of small) {
+      // Every run while the hold lasts says so: report (and so notifications) and metrics.
+      expect(result.warnings).toContainEqual({ code: 'shrink_hold', message: expect.stringContaining(`keeping ${full}`) });
+    }
+    expect(archives()).toEqual([full, small[1]!.artifact]);
+    expect(readMetrics(metrics).get(series('snapshotter_target_shrink_hold', 'held'))).toBe(1);
+
+    // Back to size: the hold ends and keep_last 1 applies again.
+    writeFileSync(join(source, 'data.bin'), randomBytes(200_000));
+    const back = (await run(config))[0]!;
+    expect(back.warnings).toEqual([]);
+    expect(archives()).toEqual([back.artifact]);
+    expect(readMetrics(metrics).get(series('snapshotter_target_shrink_hold', 'held'))).toBe(0);
   });
 });

@@ -10,8 +10,8 @@ export const PASSWORD = 'Pg-s3cret-9f2Kq';
 export function runEnv(dir: string, containers: Record<string, unknown>, extraPath = ''): Record<string, string | undefined> {
   return {
     PATH: `${FAKE_BIN}:${extraPath ? `${extraPath}:` : ''}${process.env.PATH ?? ''}`,
-    FAKE_DOCKER_CONTAINERS: JSON.stringify(containers),
-    FAKE_DOCKER_LOG: join(dir, 'docker-argv.jsonl'),
+    DOCKER_FAKE_CONTAINERS: JSON.stringify(containers),
+    DOCKER_FAKE_LOG: join(dir, 'docker-argv.jsonl'),
     PGPASSWORD: undefined,
     PGHOST: undefined,
     PGPORT: undefined,

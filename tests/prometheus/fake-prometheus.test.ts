@@ -1,10 +1,13 @@
 // Prometheus behind a proxy, played by a local HTTP server that makes snapshot folders as Prometheus does:
 // credentials and headers reach it, secrets stay out of output, and odd answers never touch the disk.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requireCondition } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -19,7 +22,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
   let url: string;
   let dataDir = '';
   let answerName = '';
-  let mode: 'blocks' | 'empty' | 'hang' = 'blocks';
+  let mode: 'blocks' | 'big' | 'empty' | 'hang' = 'blocks';
   const seen: Seen[] = [];
 
   beforeAll(async () => {
@@ -41,9 +44,11 @@ describe('target prometheus behind a proxy (local fake)', () => {
         }
         if (mode === 'hang') return;
         if (answerName.startsWith('20')) mkdirSync(join(dataDir, 'snapshots', answerName), { recursive: true });
-        if (answerName.startsWith('20') && mode === 'blocks') {
+        if (answerName.startsWith('20') && (mode === 'blocks' || mode === 'big')) {
           mkdirSync(join(dataDir, 'snapshots', answerName, '01BLOCK'), { recursive: true });
           writeFileSync(join(dataDir, 'snapshots', answerName, '01BLOCK', 'meta.json'), '{}');
+          if (mode === 'big')
+            writeFileSync(join(dataDir, 'snapshots', answerName, '01BLOCK', 'chunks'), randomBytes(1024 * 1024));
         }
         res
           .writeHead(200, { 'content-type': 'application/json' })
@@ -135,6 +140,33 @@ describe('target prometheus behind a proxy (local fake)', () => {
     const report = JSON.parse(result.stdout) as { targets: { warnings: { code: string }[] }[] };
     expect(report.targets[0]!.warnings.map((w) => w.code)).toEqual(['empty_snapshot']);
     expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
+  });
+
+  // The backup folder is a 256 KiB tmpfs: the 1 MiB block cannot be archived once the snapshot exists.
+  const mountable = requireCondition(
+    'archive failure after the snapshot',
+    process.getuid?.() === 0,
+    'needs root to mount a tmpfs',
+  );
+  it.runIf(mountable)('removes the snapshot when archiving fails after Prometheus made it', async () => {
+    mode = 'big';
+    answerName = '20260101T000004Z-00000000000000ee';
+    const config = setup('    bearer_token: tok-very-secret\n');
+    const backups = join(dataDir, '..', 'backups');
+    mkdirSync(backups);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', backups]);
+    try {
+      const result = await runCli(['run', '-c', config, '--json']);
+      expect(result.exitCode, result.stderr).toBe(1);
+      const report = JSON.parse(result.stdout) as { targets: { status: string; error: string; artifact: null }[] };
+      expect(report.targets[0]).toMatchObject({ status: 'failure', artifact: null });
+      expect(report.targets[0]!.error).toMatch(/ENOSPC|no space/i);
+      expect(report.targets[0]!.error).not.toContain('cannot remove the snapshot');
+      expect(readdirSync(join(dataDir, 'snapshots'))).toEqual([]);
+      expect(readdirSync(join(backups, 'metrics')).filter((n) => !n.startsWith('.snapshotter-state'))).toEqual([]);
+    } finally {
+      execFileSync('umount', ['-l', backups]);
+    }
   });
 
   it('says a snapshot call that timed out may still leave a snapshot', async () => {

@@ -1,5 +1,5 @@
 // Gzip bombs and corrupted archives: refused before anything is written.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -45,13 +45,21 @@ describe('restore stops gzip bombs', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('the default ratio limit (200:1) refuses a ~1000:1 bomb, from its manifest or while verifying', async () => {
+  it('the default ratio limit (200:1) refuses a ~1000:1 bomb naming the option that lets it through; restored sparse with it', async () => {
     const honest = await bomb(128 * MiB);
     const dir = join(honest.root, 'restore');
     const result = await runCli(['restore', honest.archive, '--to', dir]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/decompression ratio reached \d+:1 .*above --max-ratio 200/);
+    expect(result.stderr).toContain('if you trust this archive, pass --max-ratio 0');
     expect(existsSync(dir)).toBe(false);
+
+    // The option the message names lets a legitimate file of zeros through, and it is restored sparse.
+    const trusted = await runCli(['restore', honest.archive, '--to', dir, '--max-ratio', '0']);
+    expect(trusted.exitCode, trusted.stderr).toBe(0);
+    const big = statSync(join(dir, 'big'));
+    expect(big.size).toBe(128 * MiB);
+    expect(big.blocks * 512).toBeLessThan(MiB);
 
     // A manifest that lies about the size does not get the bomb past the check made while inflating.
     const lying = await bomb(128 * MiB, { uncompressed_bytes: 4096 });

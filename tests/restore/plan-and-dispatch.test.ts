@@ -6,6 +6,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { restoreIntoTarget } from '../../src/commands/restore-target.js';
 import type { TargetBase } from '../../src/config/common.js';
+import { DeepPaths } from '../../src/restore/deep-paths.js';
 import { RestoreRefusedError } from '../../src/restore/entry-path.js';
 import { limitProblem } from '../../src/restore/limits.js';
 import { RestorePlan } from '../../src/restore/plan.js';
@@ -94,7 +95,12 @@ describe('writing entries (second line of defence)', () => {
     const action = { kind: 'file' as const, rel: 'sneaky/pwned.txt', parents: [], replace: false };
     const attrs = { mode: 0o644, mtime: undefined, uid: undefined, gid: undefined };
     await expect(
-      writeFile(action, attrs, body, { root: join(root, 'staging'), sameOwner: false, realDirs: new Set() }),
+      writeFile(action, attrs, body, 5, {
+        root: join(root, 'staging'),
+        sameOwner: false,
+        realDirs: new Set(),
+        paths: new DeepPaths(join(root, 'staging')),
+      }),
     ).rejects.toThrow(/"sneaky" is not a real folder on disk/);
     expect(readdirSync(outside)).toEqual([]);
   });

@@ -33,8 +33,20 @@ const policy: fc.Arbitrary<Retention> = fc.record({
   keep_monthly: count,
   keep_yearly: count,
   keep_within: fc.option(fc.integer({ min: 1, max: 400 * DAY }), { nil: undefined }),
+  keep_within_daily: fc.option(fc.integer({ min: 1, max: 60 * DAY }), { nil: undefined }),
+  keep_within_monthly: fc.option(fc.integer({ min: 1, max: 800 * DAY }), { nil: undefined }),
 });
-const RULES = ['keep_last', 'keep_hourly', 'keep_daily', 'keep_weekly', 'keep_monthly', 'keep_yearly', 'keep_within'] as const;
+const RULES = [
+  'keep_last',
+  'keep_hourly',
+  'keep_daily',
+  'keep_weekly',
+  'keep_monthly',
+  'keep_yearly',
+  'keep_within',
+  'keep_within_daily',
+  'keep_within_monthly',
+] as const;
 const rule = fc.constantFrom(...RULES);
 
 const keptNames = (input: readonly Dated[], p: Retention): Set<string> =>
@@ -69,7 +81,7 @@ describe('retention properties', () => {
         fc.pre(!isEmptyPolicy(p)); // from an empty policy (keep all), any rule deletes: that is the point of rules
         const before = keptNames(input, p);
         const current = p[extra] ?? 0;
-        const more: Retention = { ...p, [extra]: extra === 'keep_within' ? current + raise * DAY : current + raise };
+        const more: Retention = { ...p, [extra]: extra.startsWith('keep_within') ? current + raise * DAY : current + raise };
         const after = keptNames(input, more);
         for (const name of before) expect(after.has(name)).toBe(true);
       }),
@@ -96,6 +108,39 @@ describe('retention properties', () => {
           present = decideRetention([...present, b], p).keep.map((k) => k.backup);
         }
         expect(new Set(present.map((b) => b.name))).toEqual(keptNames(input, p));
+      }),
+    );
+  });
+
+  it('a future-dated backup is kept and changes nothing for the others', () => {
+    const now = new Date(TO * 1000);
+    fc.assert(
+      fc.property(backups, policy, fc.integer({ min: 301, max: 10 * 365 * 86_400 }), (input, p, ahead) => {
+        const future: Dated = { name: 'future', time: new Date(now.getTime() + ahead * 1000) };
+        const withFuture = decideRetention([...input, future], p, { now });
+        const without = decideRetention(input, p, { now });
+        expect(withFuture.keep[0]).toEqual({ backup: future, reasons: [{ rule: 'future_dated' }] });
+        expect(withFuture.keep.slice(1)).toEqual(without.keep);
+        expect(withFuture.remove).toEqual(without.remove);
+      }),
+    );
+  });
+
+  it('the shrink hold only ever keeps more, and always keeps the newest backup that the newest shrank from', () => {
+    const now = new Date(TO * 1000);
+    const sized = backups.chain((input) =>
+      fc
+        .array(fc.integer({ min: 1, max: 1000 }), { minLength: input.length, maxLength: input.length })
+        .map((sizes) => input.map((b, i) => ({ ...b, size_bytes: sizes[i] }))),
+    );
+    fc.assert(
+      fc.property(sized, policy, (input, p) => {
+        const shrink = { ratio: 0.5, holdMs: 100 * 365 * DAY };
+        const held = new Set(decideRetention(input, p, { now, shrink }).keep.map((k) => k.backup.name));
+        for (const name of keptNames(input, p)) expect(held.has(name)).toBe(true);
+        const sorted = [...input].sort((a, b) => b.time.getTime() - a.time.getTime());
+        const full = sorted.findIndex((b, i) => i > 0 && sorted.slice(0, i).every((n) => n.size_bytes! < b.size_bytes! * 0.5));
+        if (full > 0) expect(held.has(sorted[full]!.name)).toBe(true);
       }),
     );
   });

@@ -4,30 +4,30 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { makeGate } from '../helpers/gate.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { randomFile } from '../helpers/files.js';
 
 describe('a run', () => {
   it('stops a target at its timeout, removes its partial files, and runs the others', async () => {
     const dir = tmpDir();
-    mkdirSync(join(dir, 'big'));
+    const gate = makeGate(['slow']); // never released: only the timeout ends it
     mkdirSync(join(dir, 'small'));
-    randomFile(join(dir, 'big', 'blob'), 96);
     writeFileSync(join(dir, 'small', 'a.txt'), 'a');
     writeFileSync(
       join(dir, 'c.yaml'),
       `backup_dir: ${dir}/backups
 targets:
-  - { name: slow, type: filesystem, paths: [${dir}/big], timeout: 300ms }
-  - { name: quick, type: filesystem, paths: [${dir}/small] }
+${gate.target('slow', 'timeout: 1s')}  - { name: quick, type: filesystem, paths: [${dir}/small] }
 `,
     );
-    const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
+    const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json'], { env: gate.env });
     expect(result.exitCode).toBe(2);
     const report = JSON.parse(result.stdout);
-    expect(report.targets[0]).toMatchObject({ name: 'slow', status: 'failure', error: 'timed out after 300ms' });
+    expect(report.targets[0]).toMatchObject({ name: 'slow', status: 'failure', error: 'timed out after 1.0s' });
     expect(report.targets[1]).toMatchObject({ name: 'quick', status: 'success' });
     expect(readdirSync(join(dir, 'backups', 'slow'))).toEqual([]);
+    expect(gate.log()).toContain('term slow'); // the dump was stopped, not left running
   });
 
   it('warns, naming the file, when a file changes while it is read', async () => {

@@ -31,7 +31,7 @@ export interface DumpJob {
   filter?: () => Transform;
 }
 
-/** Runs the client and writes its stdout as `<target>-<stamp>.<format>.gz`, or throws and leaves nothing. */
+/** Runs the client and writes its stdout as `<target>-<stamp>.<format>.<gz|zst>[.age]`, or throws and leaves nothing. */
 export async function dumpToArchive(ctx: TargetContext, job: DumpJob): Promise<BackupOutcome> {
   const make = job.error ?? ((message: string, options?: ErrorOptions) => new DumpError(message, options));
   const child = startProcess(job.command, { signal: ctx.signal, redactor: ctx.redactor, logger: ctx.logger, env: ctx.env });

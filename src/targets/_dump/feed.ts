@@ -2,7 +2,7 @@
 // `docker exec -i` or locally); the client's own words make up the error when it stops.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { plainStages } from '../../archive/codec.js';
 import type { CommandSpec } from '../../exec/command.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
@@ -18,7 +18,7 @@ export interface FeedJob {
   error?: (message: string, options?: ErrorOptions) => Error;
 }
 
-/** Feeds a verified `.gz` dump to the client; throws with the client's errors when it stops. */
+/** Feeds a verified dump (decrypted, decompressed) to the client; throws with the client's errors when it stops. */
 export async function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job: FeedJob): Promise<void> {
   const make = job.error ?? ((message: string, options?: ErrorOptions) => new DumpError(message, options));
   const child = startProcess(job.command, {
@@ -33,8 +33,7 @@ export async function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job:
   let feedError: unknown;
   try {
     if (!child.stdin) throw make(`${job.program} has no stdin`);
-    const stages = archive.ext.endsWith('.gz') ? [createGunzip()] : [];
-    await pipeline([createReadStream(archive.path), ...stages, child.stdin], { signal: ctx.signal });
+    await pipeline([createReadStream(archive.path), ...plainStages(archive), child.stdin], { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // The client exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { access, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { plainStages } from '../../archive/codec.js';
 import type { ArchiveRef, RestoreToContext } from '../types.js';
 
 export async function writeDecompressed(ctx: RestoreToContext, archive: ArchiveRef, dir: string, name: string): Promise<string> {
@@ -16,10 +16,12 @@ export async function writeDecompressed(ctx: RestoreToContext, archive: ArchiveR
   if (exists && !ctx.force) throw new Error(`${path} exists; pass --force to replace it`);
   const temp = join(dir, `.${name}.snapshotter-restore-${process.pid}`);
   try {
-    const stages = archive.ext.endsWith('.gz') ? [createGunzip()] : [];
-    await pipeline([createReadStream(archive.path), ...stages, createWriteStream(temp, { flags: 'wx', mode: 0o600 })], {
-      signal: ctx.signal,
-    });
+    await pipeline(
+      [createReadStream(archive.path), ...plainStages(archive), createWriteStream(temp, { flags: 'wx', mode: 0o600 })],
+      {
+        signal: ctx.signal,
+      },
+    );
     await rename(temp, path);
   } finally {
     await rm(temp, { force: true });

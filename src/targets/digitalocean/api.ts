@@ -55,10 +55,10 @@ export async function listDropletSnapshots(api: CloudApi, dropletId: number, dea
   throw new Error(`GET ${api.url(path)}: more than ${MAX_PAGES} pages of snapshots; refusing to go on`);
 }
 
-/** Starts a snapshot of the droplet: `POST /v2/droplets/{id}/actions {type: snapshot, name}`. */
+/** Starts a snapshot of the droplet: `POST /v2/droplets/{id}/actions {type: snapshot, name}`, sent once (no retry). */
 export async function snapshotDroplet(api: CloudApi, dropletId: number, name: string, deadline?: number): Promise<DoAction> {
   const url = api.url(`/v2/droplets/${dropletId}/actions`);
-  const body = await api.json('POST', url, [201], ActionResponse, { json: { type: 'snapshot', name }, deadline });
+  const body = await api.json('POST', url, [201], ActionResponse, { json: { type: 'snapshot', name }, deadline, retries: 0 });
   return body.action;
 }
 

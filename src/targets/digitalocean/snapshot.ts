@@ -2,6 +2,7 @@
 // newest keep_last of ours. Ours = type `snapshot` named `<target>-<YYYYMMDDTHHMMSSZ>`; nothing else is touched.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudApi } from '../../cloud/api.js';
+import { createLimits, createOnce } from '../../cloud/create.js';
 import { step } from '../../cloud/errors.js';
 import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
 import { planSnapshot, type Listing } from '../../cloud/plan.js';
@@ -58,15 +59,23 @@ export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarg
   const before = await step(`listing the snapshots of ${droplet}`, () => listDropletSnapshots(api, config.droplet_id, deadline));
   const name = freeSnapshotName(config.name, ctx.now(), new Set(before.map((s) => s.name)));
   ctx.logger.info({ snapshot: name, droplet_id: config.droplet_id }, 'creating snapshot');
-  const action = await step(`creating snapshot ${name} of ${droplet}`, () =>
-    snapshotDroplet(api, config.droplet_id, name, deadline),
+  const outcome = await step(`creating snapshot ${name} of ${droplet}`, () =>
+    createOnce({
+      ...createLimits(ctx, config, name, deadline),
+      create: () => snapshotDroplet(api, config.droplet_id, name, deadline),
+      // DigitalOcean lists a snapshot once its action completed: found means done.
+      find: async () => (await listDropletSnapshots(api, config.droplet_id, deadline)).find((s) => s.name === name),
+    }),
   );
-  await waitForTargetAction(ctx, config, {
-    what: `snapshot action ${action.id} of ${droplet}`,
-    initial: actionState(action),
-    check: async (d) => actionState(await getAction(api, action.id, d)),
-    deadline,
-  });
+  const action = 'created' in outcome ? outcome.created : undefined;
+  if (action) {
+    await waitForTargetAction(ctx, config, {
+      what: `snapshot action ${action.id} of ${droplet}`,
+      initial: actionState(action),
+      check: async (d) => actionState(await getAction(api, action.id, d)),
+      deadline,
+    });
+  }
   const { created, managed } = await step(`finding snapshot ${name} of ${droplet}`, () =>
     findByName(ctx, api, config, name, deadline),
   );
@@ -77,7 +86,7 @@ export async function backupDroplet(ctx: TargetContext, config: DigitaloceanTarg
     created,
     managed,
     remove: (s) => deleteSnapshot(api, s.id),
-    extra: { action_id: action.id, size_gigabytes: created.size_gigabytes },
+    extra: { action_id: action?.id ?? null, size_gigabytes: created.size_gigabytes },
   });
 }
 

@@ -2,8 +2,10 @@
 import { lstat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tarCheck } from '../../archive/content-check.js';
+import { toByteString } from '../../util/byte-names.js';
 import { defineTarget } from '../types.js';
 import { makeExcluder } from './exclude.js';
+import { ownFiles } from './own-files.js';
 import { packPaths, type PackStats } from './pack.js';
 import { filesystemSpec } from './schema.js';
 
@@ -46,20 +48,28 @@ export const filesystemTarget = defineTarget({
     for (const path of missing) ctx.warn('missing_path', `${path} does not exist; skipped`);
     if (present.length === 0) throw new Error(`none of the paths exist: ${config.paths.join(', ')}`);
     const stats: PackStats = { entries: 0 };
-    const source = Readable.from(
-      packPaths(
-        outermost(present),
-        { exclude: makeExcluder(config.exclude), warn: (code, message) => ctx.warn(code, message), signal: ctx.signal },
-        stats,
-      ),
-      { objectMode: false, highWaterMark: 1024 * 1024 },
-    );
+    const options = {
+      exclude: makeExcluder(config.exclude),
+      warn: (code: string, message: string) => ctx.warn(code, message),
+      signal: ctx.signal,
+      own: await ownFiles(ctx.backupDir, ctx.lockFile),
+    };
+    const source = Readable.from(packPaths(outermost(present).map(toByteString), options, stats), {
+      objectMode: false,
+      highWaterMark: 1024 * 1024,
+    });
     const info = await ctx.archive.write({
       format: 'tar',
       source,
       describe: { paths: config.paths, exclude: config.exclude, missing },
       finish: () => ({ entries: stats.entries }),
     });
+    if (stats.ownSkipped) {
+      ctx.logger.info(
+        { skipped: stats.ownSkipped },
+        `left snapshotter's own files out of the backup: ${stats.ownSkipped.join(', ')}`,
+      );
+    }
     return {
       artifact: info.name,
       size_bytes: info.size_bytes,

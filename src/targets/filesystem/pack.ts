@@ -4,69 +4,87 @@
 //
 // Speed: the walk is synchronous, as GNU tar's is (metadata and small files cost microseconds from the page
 // cache, far less than a thread-pool round trip each), and goes straight into 1 MiB staged chunks (tar-stage.ts).
-// Large files are read asynchronously in 1 MiB reads, one read ahead, so a slow disk does not block the loop.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  read,
-  readdirSync,
-  readlinkSync,
-  readSync,
-  type Stats,
-} from 'node:fs';
-import { join } from 'node:path';
+// Large files are read asynchronously (read-large.ts), so a slow disk does not block the loop.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { displayName } from '../../util/byte-names.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Excluder } from './exclude.js';
-import { END_OF_ARCHIVE, entryType, padding } from './tar-entry.js';
+import { NO_OWN_FILES, type OwnFiles } from './own-files.js';
+import { OwnerNames } from './owner-names.js';
+import { PathAccess } from './path-access.js';
+import { END_OF_ARCHIVE, entryType, type EntryMeta } from './tar-entry.js';
 import { TarStage } from './tar-stage.js';
+import { checkUnchanged, readLarge, type LargeFile } from './read-large.js';
 
 /** Files up to this size are read synchronously into the stage; larger ones stream in READ_SIZE reads. */
 const SMALL_FILE = 256 * 1024;
-const READ_SIZE = 1024 * 1024;
 /** O_NONBLOCK: a file replaced by a FIFO between listing and opening must not hang the backup. */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 export interface PackOptions {
+  /** Matched against byte-string paths relative to `/`. */
   exclude: Excluder;
   warn: (code: string, message: string) => void;
   signal?: AbortSignal;
+  /** Snapshotter's own files, left out of every walk. */
+  own?: OwnFiles;
 }
 
 export interface PackStats {
   entries: number;
+  /** Own files and folders left out (display form). */
+  ownSkipped?: string[];
 }
+
+/** A path still to visit (`file` when the folder listing said it is a regular file), or the end of a deep folder. */
+type Todo = { path: string; file: boolean } | { leave: true };
 
 interface Walk {
   options: PackOptions;
+  own: OwnFiles;
   stats: PackStats;
   stage: TarStage;
+  access: PathAccess;
+  names: OwnerNames;
   hardLinks: Map<string, string>;
-  /** Paths still to visit, the next one last; `file` when the folder listing said it is a regular file. */
-  todo: { path: string; file: boolean }[];
+  /** The next one last. */
+  todo: Todo[];
 }
 
-interface LargeFile {
-  fd: number;
-  path: string;
-  stat: Stats;
-}
-
-/** The tar stream of the given absolute roots, as Buffers; updates `stats` as it goes. */
+/**
+ * The tar stream of the given absolute roots (byte strings: see src/util/byte-names.ts), as Buffers; updates
+ * `stats` as it goes.
+ */
 export async function* packPaths(roots: readonly string[], options: PackOptions, stats: PackStats): AsyncGenerator<Buffer> {
-  const walk: Walk = { options, stats, stage: new TarStage(), hardLinks: new Map(), todo: [] };
+  const walk: Walk = {
+    options,
+    own: options.own ?? NO_OWN_FILES,
+    stats,
+    stage: new TarStage(),
+    access: new PathAccess(),
+    names: new OwnerNames(),
+    hardLinks: new Map(),
+    todo: [],
+  };
   for (const root of [...roots].reverse()) walk.todo.push({ path: root, file: false });
-  while (walk.todo.length > 0) {
-    const large = visit(walk, walk.todo.pop()!);
-    if (large) {
-      walk.stage.flush();
-      yield* walk.stage.drain();
-      yield* readLarge(walk, large);
-    } else {
-      yield* walk.stage.drain();
+  try {
+    while (walk.todo.length > 0) {
+      const item = walk.todo.pop()!;
+      if ('leave' in item) {
+        walk.access.leave();
+        continue;
+      }
+      const large = visit(walk, item);
+      if (large) {
+        walk.stage.flush();
+        yield* walk.stage.drain();
+        yield* readLarge(walk.options, large);
+      } else {
+        yield* walk.stage.drain();
+      }
     }
+  } finally {
+    walk.access.closeAll();
   }
   walk.stage.flush();
   yield* walk.stage.drain();
@@ -78,24 +96,39 @@ function relative(path: string): string {
   return path.replace(/^\/+/, '');
 }
 
+/**
+ * Stages an entry's header, filling in its owner names; `source` (an open fd, or the path to lstat) gives the
+ * exact mtime when the header needs it.
+ */
+function stageHeader(walk: Walk, entry: EntryMeta, source: number | string): void {
+  walk.stats.entries += 1;
+  entry.uname = walk.names.user(entry.stat.uid);
+  entry.gname = walk.names.group(entry.stat.gid);
+  if (walk.stage.simpleHeader(entry)) return;
+  const exact =
+    typeof source === 'number' ? fstatSync(source, { bigint: true }) : lstatSync(walk.access.of(source), { bigint: true });
+  walk.stage.fullHeader(entry, exact.mtimeNs);
+}
+
 /** Stages one path (and queues a folder's children); returns a large file still to be streamed. */
 function visit(walk: Walk, item: { path: string; file: boolean }): LargeFile | undefined {
-  const { options, stats, stage } = walk;
+  const { options } = walk;
   options.signal?.throwIfAborted();
   const { path } = item;
   const rel = relative(path);
   if (rel !== '' && options.exclude(rel)) return undefined;
   if (item.file) return visitFile(walk, path, rel);
+  const access = walk.access.of(path);
   let stat: Stats;
   try {
-    stat = lstatSync(path);
+    stat = lstatSync(access);
   } catch (error) {
-    options.warn('unreadable', `cannot read ${path}: ${errorMessage(error)}`);
+    options.warn('unreadable', `cannot read ${displayName(path)}: ${errorMessage(error)}`);
     return undefined;
   }
   const type = entryType(stat);
   if (!type) {
-    options.warn('skipped', `${path} is a socket or another kind of file that tar does not store; skipped`);
+    options.warn('skipped', `${displayName(path)} is a socket or another kind of file that tar does not store; skipped`);
     return undefined;
   }
   if (type === 'Directory') {
@@ -104,23 +137,22 @@ function visit(walk: Walk, item: { path: string; file: boolean }): LargeFile | u
   }
   if (rel === '') return undefined;
   if (type === 'File') return visitFile(walk, path, rel);
-  if (linkedBefore(walk, rel, stat)) return undefined;
+  if (linkedBefore(walk, rel, stat, path)) return undefined;
   let target: string | undefined;
   if (type === 'SymbolicLink') {
     try {
-      target = readlinkSync(path);
+      target = readlinkSync(access, { encoding: 'latin1' });
     } catch (error) {
-      options.warn('unreadable', `cannot read the link ${path}: ${errorMessage(error)}`);
+      options.warn('unreadable', `cannot read the link ${displayName(path)}: ${errorMessage(error)}`);
       return undefined;
     }
   }
-  stats.entries += 1;
-  stage.header(rel, stat, type, 0, target);
+  stageHeader(walk, { path: rel, stat, type, size: 0, linkpath: target, uname: '', gname: '' }, path);
   return undefined;
 }
 
 /** A second name of an already stored inode becomes a hard link entry; returns true when it did. */
-function linkedBefore(walk: Walk, rel: string, stat: Stats): boolean {
+function linkedBefore(walk: Walk, rel: string, stat: Stats, source: number | string): boolean {
   if (stat.nlink <= 1) return false;
   const key = `${stat.dev}:${stat.ino}`;
   const first = walk.hardLinks.get(key);
@@ -128,47 +160,54 @@ function linkedBefore(walk: Walk, rel: string, stat: Stats): boolean {
     walk.hardLinks.set(key, rel);
     return false;
   }
-  walk.stats.entries += 1;
-  walk.stage.header(rel, stat, 'Link', 0, first);
+  stageHeader(walk, { path: rel, stat, type: 'Link', size: 0, linkpath: first, uname: '', gname: '' }, source);
   return true;
 }
 
-/** Stages a folder's header and queues its children in name order. */
+/** Stages a folder's header and queues its children in name order; snapshotter's own files are left out. */
 function visitDirectory(walk: Walk, path: string, rel: string, stat: Stats): void {
+  if (walk.own.isBackupDir(stat)) {
+    (walk.stats.ownSkipped ??= []).push(displayName(path));
+    return;
+  }
+  if (rel !== '') stageHeader(walk, { path: `${rel}/`, stat, type: 'Directory', size: 0, uname: '', gname: '' }, path);
   let names: { name: string; file: boolean }[] = [];
   try {
-    names = readdirSync(path, { withFileTypes: true }).map((d) => ({ name: d.name, file: d.isFile() }));
+    if (walk.access.enter(path)) walk.todo.push({ leave: true });
+    names = readdirSync(walk.access.of(path), { withFileTypes: true, encoding: 'latin1' }).map((d) => ({
+      name: d.name,
+      file: d.isFile(),
+    }));
   } catch (error) {
-    walk.options.warn('unreadable', `cannot list the folder ${path}: ${errorMessage(error)}`);
-  }
-  if (rel !== '') {
-    walk.stats.entries += 1;
-    walk.stage.header(`${rel}/`, stat, 'Directory', 0);
+    walk.options.warn('unreadable', `cannot list the folder ${displayName(path)}: ${errorMessage(error)}`);
   }
   names.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // reversed: the stack pops the first name first
-  for (const { name, file } of names) walk.todo.push({ path: join(path, name), file });
+  const base = path.endsWith('/') ? path : `${path}/`;
+  for (const { name, file } of names) {
+    if (walk.own.isLockFile(stat, name)) (walk.stats.ownSkipped ??= []).push(displayName(base + name));
+    else walk.todo.push({ path: base + name, file });
+  }
 }
 
 /** Stages a regular file: its header, and its data when it is small; a large one is returned open. */
 function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined {
-  const { options, stats, stage } = walk;
+  const { options, stage } = walk;
   let fd: number;
   try {
-    fd = openSync(path, OPEN_FLAGS);
+    fd = openSync(walk.access.of(path), OPEN_FLAGS);
   } catch (error) {
-    options.warn('unreadable', `cannot read ${path}: ${errorMessage(error)}`);
+    options.warn('unreadable', `cannot read ${displayName(path)}: ${errorMessage(error)}`);
     return undefined;
   }
   let handedOver = false;
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
-      options.warn('file_changed', `${path} is no longer a regular file; skipped`);
+      options.warn('file_changed', `${displayName(path)} is no longer a regular file; skipped`);
       return undefined;
     }
-    if (linkedBefore(walk, rel, stat)) return undefined;
-    stats.entries += 1;
-    stage.header(rel, stat, 'File', stat.size);
+    if (linkedBefore(walk, rel, stat, fd)) return undefined;
+    stageHeader(walk, { path: rel, stat, type: 'File', size: stat.size, uname: '', gname: '' }, fd);
     if (stat.size > SMALL_FILE) {
       handedOver = true;
       return { fd, path, stat };
@@ -185,52 +224,5 @@ function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined
     return undefined;
   } finally {
     if (!handedOver) closeSync(fd);
-  }
-}
-
-/** Warns when a file shrank while read, or its size or mtime changed meanwhile. */
-function checkUnchanged(options: PackOptions, path: string, stat: Stats, readBytes: number, after: Stats): void {
-  if (readBytes < stat.size) {
-    options.warn('file_changed', `${path} shrank by ${stat.size - readBytes} bytes while being read; padded with zeros`);
-  }
-  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
-    options.warn('file_changed', `${path} changed while being read; the archive holds a copy that may be inconsistent`);
-  }
-}
-
-/** One positional read on the pool, into a fresh buffer (it is handed downstream). */
-function readAt(fd: number, length: number, position: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  return new Promise((resolve, reject) => {
-    read(fd, buffer, 0, length, position, (error, bytesRead) => {
-      if (error) reject(error);
-      else resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
-    });
-  });
-}
-
-/** Streams a large file's data and padding, one read ahead; closes it. */
-async function* readLarge(walk: Walk, file: LargeFile): AsyncGenerator<Buffer> {
-  const { fd, path, stat } = file;
-  const size = stat.size;
-  let position = 0;
-  let next: Promise<Buffer> | undefined = readAt(fd, Math.min(READ_SIZE, size), 0);
-  try {
-    while (next) {
-      walk.options.signal?.throwIfAborted();
-      const chunk: Buffer = await next;
-      next = undefined;
-      if (chunk.length === 0) break;
-      position += chunk.length;
-      if (position < size) next = readAt(fd, Math.min(READ_SIZE, size - position), position);
-      yield chunk;
-    }
-    for (let left = size - position; left > 0; left -= READ_SIZE) yield Buffer.alloc(Math.min(READ_SIZE, left));
-    const pad = padding(size);
-    if (pad) yield pad;
-    checkUnchanged(walk.options, path, stat, position, fstatSync(fd));
-  } finally {
-    await next?.catch(() => undefined);
-    closeSync(fd);
   }
 }

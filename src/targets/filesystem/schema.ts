@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { targetBaseShape } from '../../config/common.js';
 import { defineSpec } from '../types.js';
@@ -10,7 +11,9 @@ export const FilesystemTarget = z.strictObject({
       z
         .string()
         .min(1)
-        .refine((p) => p.startsWith('/'), 'must be an absolute path'),
+        .refine((p) => p.startsWith('/'), 'must be an absolute path')
+        // `/srv/a/../data`, `/srv//data/.`, `/srv/data/` are stored as `srv/data`: restore accepts every entry
+        .transform((p) => posix.resolve(p)),
     )
     .min(1, 'name at least one path'),
   exclude: z.array(z.string().min(1)).default([]),

@@ -1,7 +1,7 @@
 // The staging buffer the packer fills: headers, small files' data and padding go into one 1 MiB buffer that is
 // handed on when full, so thousands of small entries become a few large chunks (no per-entry stream overhead).
-import type { Stats } from 'node:fs';
-import { BLOCK, encodeHeader, writeSimpleHeader, type EntryType } from './tar-entry.js';
+import { BLOCK, writeSimpleHeader, type EntryMeta } from './tar-entry.js';
+import { encodeHeader } from './tar-pax.js';
 
 export const STAGE_SIZE = 1024 * 1024;
 
@@ -28,14 +28,17 @@ export class TarStage {
     this.used = 0;
   }
 
-  /** Stages an entry header; headers that need PAX are encoded by node-tar and copied in. */
-  header(path: string, stat: Stats, type: EntryType, size: number, linkpath?: string): void {
+  /** Stages an ordinary entry's header and returns true, or false (staging nothing) when it needs `fullHeader`. */
+  simpleHeader(entry: EntryMeta): boolean {
     if (STAGE_SIZE - this.used < BLOCK) this.flush();
-    if (writeSimpleHeader(this.buffer, this.used, path, stat, type, size, linkpath)) {
-      this.used += BLOCK;
-      return;
-    }
-    const encoded = encodeHeader(path, stat, type, size, linkpath);
+    if (!writeSimpleHeader(this.buffer, this.used, entry)) return false;
+    this.used += BLOCK;
+    return true;
+  }
+
+  /** Stages any entry's header (with PAX records where needed), given its exact mtime in nanoseconds. */
+  fullHeader(entry: EntryMeta, mtimeNs: bigint): void {
+    const encoded = encodeHeader(entry, mtimeNs);
     if (encoded.length > STAGE_SIZE - this.used) this.flush();
     if (encoded.length > STAGE_SIZE) {
       this.ready.push(encoded); // a huge PAX header: emitted on its own

@@ -52,7 +52,7 @@ export async function listSnapshots(api: CloudApi, labelSelector: string, deadli
   throw new Error(`GET ${api.url('/images')}: more than ${MAX_PAGES} pages of images; refusing to go on`);
 }
 
-/** `POST /servers/{id}/actions/create_image` with type snapshot, a description and our labels. */
+/** `POST /servers/{id}/actions/create_image` with type snapshot, a description and our labels; sent once (no retry). */
 export async function createImage(
   api: CloudApi,
   serverId: number,
@@ -61,7 +61,11 @@ export async function createImage(
   deadline?: number,
 ): Promise<{ image: HcImage | null; action: HcAction | null }> {
   const url = api.url(`/servers/${serverId}/actions/create_image`);
-  const body = await api.json('POST', url, [201], CreateResponse, { json: { type: 'snapshot', description, labels }, deadline });
+  const body = await api.json('POST', url, [201], CreateResponse, {
+    json: { type: 'snapshot', description, labels },
+    deadline,
+    retries: 0,
+  });
   return { image: body.image ?? null, action: body.action ?? null };
 }
 

@@ -1,15 +1,14 @@
 // Hetzner Cloud server snapshots: create an image labelled as ours, wait for the action, keep the newest
 // keep_last of ours. Ours = type snapshot with labels managed-by=snapshotter and snapshotter-target=<name>,
 // checked again on the image itself right before it is deleted; a delete-protected image is a warning.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudApi } from '../../cloud/api.js';
+import { createLimits, createOnce } from '../../cloud/create.js';
 import { step } from '../../cloud/errors.js';
 import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
 import { planSnapshot } from '../../cloud/plan.js';
 import type { DeleteOutcome } from '../../cloud/prune.js';
 import { managedTime, newestFirst, snapshotName } from '../../cloud/retention.js';
 import { waitForTargetAction, type ActionState } from '../../cloud/wait.js';
-import { HttpError } from '../../http/client.js';
 import type { BackupOutcome, Plan, PlanContext, RemoteBackup, TargetContext } from '../types.js';
 import { createImage, deleteImage, getAction, getImage, listSnapshots, type HcAction, type HcImage } from './api.js';
 import type { HetznerTarget } from './schema.js';
@@ -62,18 +61,12 @@ function actionState(action: HcAction): ActionState {
   return { state: 'running', progress: action.progress };
 }
 
-/** Creates the image; while the server is busy with another action (423 locked) it waits and tries again. */
-async function createWhenFree(ctx: TargetContext, api: CloudApi, config: HetznerTarget, name: string, deadline: number) {
-  for (;;) {
-    try {
-      return await createImage(api, config.server_id, name, labelsFor(config.name), deadline);
-    } catch (error) {
-      const locked = error instanceof HttpError && error.status === 423 && error.details.code === 'locked';
-      if (!locked || Date.now() + config.poll_interval >= deadline) throw error;
-      ctx.logger.warn({ server_id: config.server_id }, 'server is busy with another action; waiting to create the snapshot');
-      await sleep(config.poll_interval, undefined, { signal: ctx.signal });
-    }
-  }
+/** An image's status in the shared wait's terms (used when the create answer, and its action, was lost). */
+function imageState(image: HcImage | null): ActionState {
+  if (!image) return { state: 'failed', reason: 'the image disappeared while it was being created' };
+  if (image.status === 'available') return { state: 'done' };
+  if (image.status === 'creating') return { state: 'running' };
+  return { state: 'failed', reason: `the image is ${image.status}` };
 }
 
 /** Deletes one of ours after reading it again: gone or relabelled by a person means it stays; 423 (protected) too. */
@@ -97,15 +90,37 @@ export async function backupServer(ctx: TargetContext, config: HetznerTarget): P
   const deadline = started + config.wait_timeout;
   const name = snapshotName(config.name, ctx.now());
   ctx.logger.info({ snapshot: name, server_id: config.server_id }, 'creating snapshot');
-  const created = await step(`creating snapshot ${name} of ${server}`, () => createWhenFree(ctx, api, config, name, deadline));
+  const outcome = await step(`creating snapshot ${name} of ${server}`, () =>
+    createOnce({
+      ...createLimits(ctx, config, name, deadline),
+      create: () => createImage(api, config.server_id, name, labelsFor(config.name), deadline),
+      find: async () =>
+        (await listSnapshots(api, selectorFor(config.name), deadline)).find(
+          (i) => isOurs(config.name, i) && i.description === name,
+        ),
+    }),
+  );
+  const created = 'created' in outcome ? outcome.created : { image: outcome.found, action: null };
   const action = created.action;
-  if (!action) throw new Error(`creating snapshot ${name} of ${server}: the answer held no action to wait for`);
-  await waitForTargetAction(ctx, config, {
-    what: `snapshot action ${action.id} of ${server}`,
-    initial: actionState(action),
-    check: async (d) => actionState(await getAction(api, action.id, d)),
-    deadline,
-  });
+  if (action) {
+    await waitForTargetAction(ctx, config, {
+      what: `snapshot action ${action.id} of ${server}`,
+      initial: actionState(action),
+      check: async (d) => actionState(await getAction(api, action.id, d)),
+      deadline,
+    });
+  } else if (created.image) {
+    // Found by name after a failed create answer: follow the image itself until it is available.
+    const imageId = created.image.id;
+    await waitForTargetAction(ctx, config, {
+      what: `snapshot image ${imageId} of ${server}`,
+      initial: imageState(created.image),
+      check: async () => imageState(await getImage(api, imageId)),
+      deadline,
+    });
+  } else {
+    throw new Error(`creating snapshot ${name} of ${server}: the answer held no action to wait for`);
+  }
   const managed = await step(`listing the snapshots of ${server}`, () => listOurs(api, config.name));
   const imageId = created.image?.id;
   let mine = managed.find((s) => (imageId ? s.id === imageId : s.name === name));
@@ -122,7 +137,7 @@ export async function backupServer(ctx: TargetContext, config: HetznerTarget): P
     created: mine,
     managed,
     remove: (s) => removeImage(api, config.name, s),
-    extra: { action_id: action.id },
+    extra: { action_id: action?.id ?? null },
   });
 }
 

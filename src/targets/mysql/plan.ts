@@ -1,5 +1,6 @@
 // The dry-run plan: the exact command lines (password masked), where the archive would go, and whether the
 // program that must run is on PATH.
+import { CODEC_SUFFIX } from '../../archive/codec.js';
 import { join } from 'node:path';
 import { formatCommand } from '../../exec/command.js';
 import { findProgram } from '../../exec/which.js';
@@ -26,7 +27,7 @@ export async function planDump(ctx: PlanContext, config: MysqlTarget): Promise<P
   const client = (config.container === undefined && (await firstFound(CLIENT_PROGRAMS, ctx.env))) || CLIENT_PROGRAMS[0];
   const steps = [
     `run ${formatCommand(dumpCommand(config, program), ctx.redactor)}${fallback}`,
-    `stream its output through gzip to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.sql.gz`)} (+ .sha256, .json)`,
+    `stream its output through ${config.compression} to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.sql.${CODEC_SUFFIX[config.compression]}`)} (+ .sha256, .json)`,
     `keep it only if the dump exits 0 and ends with "${DUMP_COMPLETED}"`,
     `restore would run ${formatCommand(restoreCommand(config, client), ctx.redactor)} < the decompressed dump`,
   ];

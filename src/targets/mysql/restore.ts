@@ -9,7 +9,7 @@ import type { MysqlTarget } from './schema.js';
 
 export async function restoreDump(ctx: RestoreContext, config: MysqlTarget, archive: ArchiveRef): Promise<void> {
   if (archive.format !== 'sql') {
-    throw mysqlError(`target "${config.name}" restores SQL dumps (.sql.gz), not .${archive.ext} archives`);
+    throw mysqlError(`target "${config.name}" restores SQL dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`);
   }
   await withFallback(config, CLIENT_PROGRAMS, ctx.env, (program) =>
     feedArchive(ctx, archive, { place: config, program, command: restoreCommand(config, program), error: mysqlError }),

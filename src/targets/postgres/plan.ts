@@ -1,5 +1,6 @@
 // The dry-run plan: the exact command lines (password masked), where the archive would go, and whether the
 // program that must run (docker, or pg_dumpall) is on PATH.
+import { CODEC_SUFFIX } from '../../archive/codec.js';
 import { join } from 'node:path';
 import { formatCommand } from '../../exec/command.js';
 import { findProgram } from '../../exec/which.js';
@@ -12,7 +13,7 @@ export async function planDump(ctx: PlanContext, config: PostgresTarget): Promis
   const dump = dumpCommand(config);
   const steps = [
     `run ${formatCommand(dump, ctx.redactor)}`,
-    `stream its output through gzip to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.sql.gz`)} (+ .sha256, .json)`,
+    `stream its output through ${config.compression} to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.sql.${CODEC_SUFFIX[config.compression]}`)} (+ .sha256, .json)`,
     `keep it only if pg_dumpall exits 0 and the dump ends with "${PG_DUMPALL_CLOSING_LINE}"`,
   ];
   const problems: string[] = [];

@@ -3,7 +3,7 @@
 // statement that always fails (CREATE ROLE for the role psql connects as) is left out on the way.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { plainStages } from '../../archive/codec.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { errorMessage } from '../../util/errors.js';
@@ -15,8 +15,10 @@ import type { PostgresTarget } from './schema.js';
 
 /** Feeds a (verified) `.sql.gz` dump to psql; throws with psql's errors when it stops. */
 export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: ArchiveRef): Promise<void> {
-  if (archive.ext !== 'sql.gz') {
-    throw new PostgresError(`target "${config.name}" restores pg_dumpall dumps (.sql.gz), not .${archive.ext} archives`);
+  if (archive.format !== 'sql') {
+    throw new PostgresError(
+      `target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`,
+    );
   }
   const child = startProcess(restoreCommand(config), {
     signal: ctx.signal,
@@ -31,7 +33,7 @@ export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, a
   let feedError: unknown;
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
-    await pipeline(createReadStream(archive.path), createGunzip(), filter, child.stdin, { signal: ctx.signal });
+    await pipeline([createReadStream(archive.path), ...plainStages(archive), filter, child.stdin], { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.

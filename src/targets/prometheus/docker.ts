@@ -3,6 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import type { SnapshotSource } from './store.js';
+import { childEnv } from '../../exec/env.js';
 
 const KILL_AFTER_MS = 5_000;
 const REMOVE_TIMEOUT_MS = 60_000;
@@ -44,7 +45,7 @@ function failure(argv: readonly string[], result: Outcome): DockerError {
 export function dockerCopy(docker: Docker, path: string, signal: AbortSignal): SnapshotSource {
   const argv = [docker.command, 'cp', `${docker.container}:${path}`, '-'];
   const child = execa(argv[0]!, argv.slice(1), {
-    env: docker.env,
+    env: childEnv(docker.env),
     extendEnv: false,
     stdin: 'ignore',
     buffer: { stdout: false, stderr: true },
@@ -72,7 +73,7 @@ export function dockerCopy(docker: Docker, path: string, signal: AbortSignal): S
 export async function dockerRemove(docker: Docker, path: string): Promise<void> {
   const argv = [docker.command, 'exec', docker.container, 'rm', '-rf', path];
   const result = await execa(argv[0]!, argv.slice(1), {
-    env: docker.env,
+    env: childEnv(docker.env),
     extendEnv: false,
     stdin: 'ignore',
     reject: false,

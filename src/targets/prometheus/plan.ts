@@ -1,4 +1,5 @@
 // The dry run: read-only checks (Prometheus answers, its admin API is on, the data dir is there) and the paths.
+import { CODEC_SUFFIX } from '../../archive/codec.js';
 import type { Plan, PlanContext } from '../types.js';
 import { errorMessage } from '../../util/errors.js';
 import { ADMIN_HINT, checkAdmin, makeApi } from './api.js';
@@ -46,7 +47,9 @@ export async function planPrometheus(ctx: PlanContext, config: PrometheusTarget)
   } else {
     steps.push(`${config.docker_command} cp ${snapshot} -`);
   }
-  steps.push(`write ${ctx.targetDir}/${ctx.target}-<stamp>.tar.gz (entries <snapshot>/<block>/...)`);
+  steps.push(
+    `write ${ctx.targetDir}/${ctx.target}-<stamp>.tar.${CODEC_SUFFIX[config.compression]} (entries <snapshot>/<block>/...)`,
+  );
   steps.push(
     store.container === undefined
       ? `remove ${snapshot}`

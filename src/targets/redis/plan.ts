@@ -1,4 +1,5 @@
 // The dry-run plan: the redis-cli command (password masked), where the archive would go, whether the program is there.
+import { CODEC_SUFFIX } from '../../archive/codec.js';
 import { join } from 'node:path';
 import { formatCommand } from '../../exec/command.js';
 import { findProgram } from '../../exec/which.js';
@@ -15,7 +16,7 @@ export async function planRedis(ctx: PlanContext, config: RedisTarget): Promise<
   return {
     steps: [
       `run ${formatCommand(command, ctx.redactor)}`,
-      `stream the RDB file through gzip to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.rdb.gz`)} (+ .sha256, .json)`,
+      `stream the RDB file through ${config.compression} to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.rdb.${CODEC_SUFFIX[config.compression]}`)} (+ .sha256, .json)`,
       'keep it only if redis-cli exits 0 and the file ends with the RDB EOF opcode and checksum',
     ],
     problems,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ContentCheck } from '../../archive/content-check.js';
+import { childEnv } from '../../exec/env.js';
 
 export function integrityCheck(sqlite3: string, env: NodeJS.ProcessEnv): ContentCheck {
   const dir = mkdtempSync(join(tmpdir(), 'snapshotter-sqlite-check-'));
@@ -15,7 +16,7 @@ export function integrityCheck(sqlite3: string, env: NodeJS.ProcessEnv): Content
     sink,
     result: async () => {
       const r = await execa(sqlite3, ['-bail', '-readonly', file, 'PRAGMA integrity_check;'], {
-        env,
+        env: childEnv(env),
         extendEnv: false,
         reject: false,
       });

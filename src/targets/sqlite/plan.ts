@@ -1,4 +1,5 @@
 // The dry-run plan: the sqlite3 command, where the archive would go, whether the database and sqlite3 exist.
+import { CODEC_SUFFIX } from '../../archive/codec.js';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatCommand } from '../../exec/command.js';
@@ -19,7 +20,7 @@ export async function planSqlite(ctx: PlanContext, config: SqliteTarget): Promis
   return {
     steps: [
       `run ${formatCommand(backupCommand(config, copy), ctx.redactor)} (online backup: consistent while the app writes)`,
-      `stream the copy through gzip to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.db.gz`)} (+ .sha256, .json), then remove it`,
+      `stream the copy through ${config.compression} to ${join(ctx.targetDir, `${ctx.target}-<YYYYMMDDTHHMMSSZ>.db.${CODEC_SUFFIX[config.compression]}`)} (+ .sha256, .json), then remove it`,
       'verify runs PRAGMA integrity_check on a decompressed copy',
     ],
     problems,

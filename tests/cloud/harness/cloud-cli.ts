@@ -39,7 +39,7 @@ export async function runCloud(
   env: Record<string, string> = {},
 ): Promise<CloudRun> {
   const result = await runCli(['run', '-c', file, ...args], { env });
-  // pino-roll numbers its files (snapshotter.1.log, ...): read every one.
+  // The log file (rotated ones would sit beside it): read every one.
   const log = readdirSync(dir)
     .filter((f) => /^snapshotter.*\.log$/.test(f))
     .map((f) => readFileSync(join(dir, f), 'utf8'))

@@ -117,6 +117,11 @@ export class DigitalOceanFake {
     };
   }
 
+  /** Lets every running action finish, as the provider does on its own while nobody polls. */
+  settle(): void {
+    for (const a of this.actions.values()) for (let i = 0; i < this.pollsUntilDone; i += 1) this.poll(a);
+  }
+
   private poll(a: DoAction): void {
     a.polls += 1;
     if (a.status !== 'in-progress' || this.outcome === 'never' || a.polls < this.pollsUntilDone) return;

@@ -23,6 +23,9 @@ export interface Fault {
   /** How many matching requests get this reply. */
   times: number;
   reply: Reply | (() => Reply);
+  /** The provider handles the request (its state changes) and the client still gets `reply`: an accepted request
+   * whose answer was lost (a 5xx from a proxy, a timeout). */
+  accepted?: boolean;
 }
 
 export type Handler = (req: Received) => Reply;
@@ -81,6 +84,7 @@ export class FakeServer {
     const fault = this.faults.find((f) => f.times > 0 && f.method === received.method && f.path.test(received.path));
     if (fault) {
       fault.times -= 1;
+      if (fault.accepted) this.handler(received);
       return this.respond(res, typeof fault.reply === 'function' ? fault.reply() : fault.reply);
     }
     try {

@@ -174,6 +174,11 @@ export class HetznerFake {
     };
   }
 
+  /** Lets every running action finish, as the provider does on its own while nobody polls. */
+  settle(): void {
+    for (const a of this.actions.values()) for (let i = 0; i < this.pollsUntilDone; i += 1) this.poll(a);
+  }
+
   private poll(a: HcAction): void {
     a.polls += 1;
     if (a.status !== 'running' || this.outcome === 'never' || a.polls < this.pollsUntilDone) return;

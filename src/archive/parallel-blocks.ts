@@ -1,0 +1,107 @@
+// Compression on every core, codec-neutral: the input is cut into fixed-size blocks, each compressed on its own
+// (on the libuv thread pool) by the codec's `compressBlock`, and the results are emitted in input order. Memory is
+// bounded: at most `inFlight` blocks are being compressed, and the Transform holds its input until they drain, so
+// a slow consumer stops the producer. parallel-gzip.ts and parallel-zstd.ts are the two codecs.
+import { availableParallelism } from 'node:os';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
+
+/** The libuv pool size this process runs with (bin/snapshotter.js sets it before anything uses the pool). */
+export function threadPoolSize(): number {
+  const size = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : 4;
+}
+
+/** Blocks worth having in flight: every core busy plus one queued, never more than the pool has threads. */
+export function defaultInFlight(): number {
+  return Math.max(2, Math.min(threadPoolSize(), availableParallelism() + 1));
+}
+
+export interface ParallelBlocksOptions {
+  blockSize?: number;
+  /** Blocks being compressed at once; bounds memory to about (inFlight + 1) × blockSize. */
+  inFlight?: number;
+}
+
+export abstract class ParallelBlocks extends Transform {
+  private readonly blockSize: number;
+  private readonly inFlight: number;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly jobs: Promise<Buffer[]>[] = [];
+  private blocks = 0;
+
+  constructor(options: ParallelBlocksOptions) {
+    super({ writableHighWaterMark: options.blockSize ?? DEFAULT_BLOCK_SIZE });
+    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
+  }
+
+  /** One independent unit of output (parts written in order) for one block of input. */
+  protected abstract compressBlock(block: Buffer): Promise<Buffer[]>;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.blockSize) return callback();
+    this.dispatchFullBlocks()
+      .then(() => callback())
+      .catch((error: Error) => callback(error));
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // An empty input still makes one (empty) unit: a gzip/zstd file of nothing is valid, a zero-byte file is not.
+    if (this.pendingBytes > 0 || this.blocks === 0) this.dispatch(this.takeBlock(this.pendingBytes));
+    this.drain(0)
+      .then(() => callback())
+      .catch((error: Error) => callback(error));
+  }
+
+  private async dispatchFullBlocks(): Promise<void> {
+    while (this.pendingBytes >= this.blockSize) {
+      this.dispatch(this.takeBlock(this.blockSize));
+      await this.drain(this.inFlight - 1);
+    }
+  }
+
+  private dispatch(block: Buffer): void {
+    this.blocks += 1;
+    const job = this.compressBlock(block);
+    job.catch(() => undefined); // surfaced in order by drain()
+    this.jobs.push(job);
+  }
+
+  /** Emits finished blocks in order until at most `keep` are still in flight. */
+  private async drain(keep: number): Promise<void> {
+    while (this.jobs.length > keep) {
+      const parts = await this.jobs[0]!;
+      void this.jobs.shift(); // the awaited head, already settled
+      for (const part of parts) this.push(part);
+    }
+  }
+
+  /** The next `bytes` of input as one Buffer; copies only when a block spans several input chunks. */
+  private takeBlock(bytes: number): Buffer {
+    const first = this.pending[0];
+    let block: Buffer;
+    if (first && first.length >= bytes) {
+      block = first.subarray(0, bytes);
+      if (first.length === bytes) this.pending.shift();
+      else this.pending[0] = first.subarray(bytes);
+    } else {
+      block = Buffer.allocUnsafe(bytes);
+      let filled = 0;
+      while (filled < bytes) {
+        const chunk = this.pending[0]!;
+        const take = Math.min(chunk.length, bytes - filled);
+        chunk.copy(block, filled, 0, take);
+        filled += take;
+        if (take === chunk.length) this.pending.shift();
+        else this.pending[0] = chunk.subarray(take);
+      }
+    }
+    this.pendingBytes -= bytes;
+    return block;
+  }
+}

@@ -1,0 +1,67 @@
+// zstd from Node's own zlib (22.15 and newer): the few functions we use, typed here because the runtime we build
+// against may not declare them, and a check that says which Node.js version runs when zstd is missing.
+import * as zlib from 'node:zlib';
+import type { Transform } from 'node:stream';
+
+export const ZSTD_MIN_NODE = '22.15';
+
+type ZstdCallback = (error: Error | null, result: Buffer) => void;
+interface ZstdOptions {
+  params?: Record<number, number>;
+  pledgedSrcSize?: number;
+  maxOutputLength?: number;
+  chunkSize?: number;
+}
+interface ZstdZlib {
+  zstdCompress(data: Buffer, options: ZstdOptions, callback: ZstdCallback): void;
+  zstdDecompress(data: Buffer, options: ZstdOptions, callback: ZstdCallback): void;
+  createZstdDecompress(options?: ZstdOptions): Transform;
+  constants: Record<string, number>;
+}
+
+const runtime = zlib as unknown as Partial<ZstdZlib>;
+
+/** True when this Node.js has zstd in zlib. */
+export function hasZstd(): boolean {
+  return typeof runtime.zstdCompress === 'function' && typeof runtime.createZstdDecompress === 'function';
+}
+
+/** What a user is told when zstd is asked for on a runtime without it. */
+export function zstdMissingMessage(): string {
+  return `zstd needs Node.js ${ZSTD_MIN_NODE} or newer; this is Node.js ${process.versions.node}`;
+}
+
+function zstd(): ZstdZlib {
+  if (!hasZstd()) throw new Error(zstdMissingMessage());
+  return runtime as ZstdZlib;
+}
+
+/** One zstd frame of `block` with its content size and checksum (so `zstd -t` and we catch a flipped bit). */
+export function zstdFrame(block: Buffer, level: number): Promise<Buffer> {
+  const z = zstd();
+  const params = {
+    [z.constants.ZSTD_c_compressionLevel!]: level,
+    [z.constants.ZSTD_c_checksumFlag!]: 1,
+    [z.constants.ZSTD_c_contentSizeFlag!]: 1,
+  };
+  const chunkSize = Math.max(64 * 1024, block.length + (block.length >> 7) + 1024);
+  return new Promise((resolve, reject) => {
+    z.zstdCompress(block, { params, pledgedSrcSize: block.length, chunkSize }, (error, out) =>
+      error ? reject(error) : resolve(out),
+    );
+  });
+}
+
+/** Decompresses one whole frame; `maxOutput` refuses a frame that inflates past what we ever write. */
+export function zstdUnframe(frame: Buffer, maxOutput: number, expected: number): Promise<Buffer> {
+  const z = zstd();
+  const chunkSize = Math.min(maxOutput, Math.max(64 * 1024, expected + 1));
+  return new Promise((resolve, reject) => {
+    z.zstdDecompress(frame, { maxOutputLength: maxOutput, chunkSize }, (error, out) => (error ? reject(error) : resolve(out)));
+  });
+}
+
+/** A streaming zstd decompressor (for zstd data not cut into our indexed frames). */
+export function createZstdDecompress(): Transform {
+  return zstd().createZstdDecompress({ chunkSize: 64 * 1024 });
+}

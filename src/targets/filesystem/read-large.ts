@@ -1,0 +1,68 @@
+// Streams a large file's data into the tar stream: 1 MiB positional reads on the thread pool, one read ahead,
+// then the tar padding; a file that shrank meanwhile is padded with zeros (as GNU tar does) and named in a warning.
+import { closeSync, fstatSync, read, type Stats } from 'node:fs';
+import { displayName } from '../../util/byte-names.js';
+import type { PackOptions } from './pack.js';
+import { padding } from './tar-entry.js';
+
+const READ_SIZE = 1024 * 1024;
+
+/** A regular file already opened and given its header; `path` is a byte string (for messages). */
+export interface LargeFile {
+  fd: number;
+  path: string;
+  stat: Stats;
+}
+
+/** Warns when a file shrank while read, or its size or mtime changed meanwhile. */
+export function checkUnchanged(options: PackOptions, path: string, stat: Stats, readBytes: number, after: Stats): void {
+  if (readBytes < stat.size) {
+    options.warn(
+      'file_changed',
+      `${displayName(path)} shrank by ${stat.size - readBytes} bytes while being read; padded with zeros`,
+    );
+  }
+  if (after.size !== stat.size || after.mtimeMs !== stat.mtimeMs) {
+    options.warn(
+      'file_changed',
+      `${displayName(path)} changed while being read; the archive holds a copy that may be inconsistent`,
+    );
+  }
+}
+
+/** One positional read on the pool, into a fresh buffer (it is handed downstream). */
+function readAt(fd: number, length: number, position: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    read(fd, buffer, 0, length, position, (error, bytesRead) => {
+      if (error) reject(error);
+      else resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+    });
+  });
+}
+
+/** Streams a large file's data and padding, one read ahead; closes it. */
+export async function* readLarge(options: PackOptions, file: LargeFile): AsyncGenerator<Buffer> {
+  const { fd, path, stat } = file;
+  const size = stat.size;
+  let position = 0;
+  let next: Promise<Buffer> | undefined = readAt(fd, Math.min(READ_SIZE, size), 0);
+  try {
+    while (next) {
+      options.signal?.throwIfAborted();
+      const chunk: Buffer = await next;
+      next = undefined;
+      if (chunk.length === 0) break;
+      position += chunk.length;
+      if (position < size) next = readAt(fd, Math.min(READ_SIZE, size - position), position);
+      yield chunk;
+    }
+    for (let left = size - position; left > 0; left -= READ_SIZE) yield Buffer.alloc(Math.min(READ_SIZE, left));
+    const pad = padding(size);
+    if (pad) yield pad;
+    checkUnchanged(options, path, stat, position, fstatSync(fd));
+  } finally {
+    await next?.catch(() => undefined);
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,136 @@
+// Remote retention and the fleet view: only complete backups of this host and target are pruned (foreign objects,
+// an archive without manifest and another host's backups stay), two targets × two remotes, and a restore on a
+// machine that has only the config and the credentials.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { testWriter } from '../helpers/writer.js';
+import { startS3, type S3Setup } from './s3-harness.js';
+import { keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
+
+let s3: S3Setup;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
+  s3 = await startS3(root);
+});
+afterAll(async () => {
+  await s3?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Writes an old complete local backup of target `files` (a tiny tar) stamped at `when`. */
+async function oldBackup(dir: string, when: string): Promise<string> {
+  const tar = execFileSync('tar', ['-cf', '-', '-C', dir, 'tiny']);
+  mkdirSync(join(dir, 'backups', 'files'), { recursive: true });
+  const writer = testWriter(join(dir, 'backups', 'files'), { hostname: 'h1', now: () => new Date(when) });
+  return (await writer.write({ format: 'tar', source: Readable.from([tar]), describe: {} })).name;
+}
+
+describe('remote retention and fleet', () => {
+  it('prunes only complete backups of this host and target; foreign objects and other hosts are untouched', async () => {
+    const dir = tmpDir();
+    const src = sourceDir(dir, 1);
+    writeFileSync(join(dir, 'tiny'), 'x');
+    const olds = [];
+    for (const when of ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z'])
+      olds.push(await oldBackup(dir, when));
+    const s = reader(s3.direct);
+    const foreign = [
+      'r1/h1/files/notes.txt',
+      'r1/h1/files/files-20200101T000000Z.tar.gz',
+      'r1/other/files/files-20200102T000000Z.tar.gz',
+      'r1/other/files/files-20200102T000000Z.tar.gz.sha256',
+      'r1/other/files/files-20200102T000000Z.tar.gz.json',
+    ];
+    for (const key of foreign) await putObject(s, key, 'not ours');
+    const { file, env } = writeConfig(
+      dir,
+      `backup_dir: ${dir}/backups
+hostname: h1
+targets:
+  - name: files
+    type: filesystem
+    paths: [${src}]
+    retention: { keep_last: 2 }
+remotes:
+${remoteYaml({ endpoint: s3.front.endpoint, prefix: 'r1/' })}defaults:
+  remotes: [offsite]
+`,
+    );
+    const dry = await runCli(['prune', '-c', file, '--remote', 'offsite', '--dry-run'], { env });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('not a complete backup, left alone: files-20200101T000000Z.tar.gz');
+
+    const run = await runCli(['run', '-c', file, '--json'], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = (
+      JSON.parse(run.stdout) as { targets: { artifact: string; remotes: { uploaded: string[]; deleted: string[] }[] }[] }
+    ).targets[0]!;
+    expect(result.remotes[0]!.uploaded).toEqual([result.artifact, olds[2], olds[1], olds[0]]);
+    expect(result.remotes[0]!.deleted).toEqual([olds[1], olds[0]]);
+    const left = await keys(s, 'r1/');
+    for (const key of foreign) expect(left).toContain(key);
+    const ours = left.filter((k) => k.startsWith('r1/h1/files/files-2026') && !foreign.includes(k));
+    expect(ours).toEqual(
+      [result.artifact, olds[2]!].flatMap((n) => [`r1/h1/files/${n}`, `r1/h1/files/${n}.json`, `r1/h1/files/${n}.sha256`]).sort(),
+    );
+
+    const status = await runCli(['status', '-c', file, '--remote', 'offsite', '--all-hosts', '--json'], { env });
+    const hosts = (JSON.parse(status.stdout) as { targets: { hostname: string; status: string }[] }).targets;
+    expect(hosts.map((h) => `${h.hostname}:${h.status}`)).toEqual(['h1:ok', 'other:missing']);
+    expect(status.exitCode).toBe(1);
+  });
+
+  it('copies two targets to two remotes, verifies by download, restores on a new machine', async () => {
+    const dir = tmpDir();
+    const src = sourceDir(dir, 1);
+    const body = (backupDir: string): string => `backup_dir: ${backupDir}
+hostname: h2
+targets:
+  - name: files
+    type: filesystem
+    paths: [${src}]
+  - name: more
+    type: filesystem
+    paths: [${src}]
+    remotes: [b]
+remotes:
+${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remoteYaml({ name: 'b', endpoint: s3.front.endpoint, prefix: 'x2/' })}defaults:
+  remotes: [a, b]
+`;
+    const { file, env } = writeConfig(dir, body(`${dir}/backups`));
+    const run = await runCli(['run', '-c', file, '--json'], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const targets = (JSON.parse(run.stdout) as { targets: { name: string; remotes: { name: string; status: string }[] }[] })
+      .targets;
+    expect(targets.map((t) => [t.name, t.remotes.map((r) => `${r.name}:${r.status}`)])).toEqual([
+      ['files', ['a:success', 'b:success']],
+      ['more', ['b:success']],
+    ]);
+    const s = reader(s3.direct);
+    expect((await keys(s, 'x1/')).filter((k) => k.endsWith('.json'))).toHaveLength(1);
+    expect((await keys(s, 'x2/')).filter((k) => k.endsWith('.json'))).toHaveLength(2);
+    const verify = await runCli(['verify', '-c', file, '--remote', 'b', '--download'], { env });
+    expect(verify.exitCode, verify.stderr).toBe(0);
+    expect(verify.stdout.match(/^OK /gm)).toHaveLength(2);
+
+    const fresh = tmpDir();
+    const newMachine = writeConfig(fresh, body(`${fresh}/backups`));
+    const out = join(fresh, 'out');
+    const restore = await runCli(
+      ['restore', '-c', newMachine.file, '--remote', 'a', '--latest', '--target', 'files', '--to', out],
+      {
+        env: newMachine.env,
+      },
+    );
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(readFileSync(join(out, src.slice(1), 'data.bin')).equals(readFileSync(join(src, 'data.bin')))).toBe(true);
+  });
+});

@@ -1,0 +1,114 @@
+// zstd end to end, as an operator runs it: a run with `compression: zstd` writes `.tar.zst` with its manifest;
+// GNU tar --zstd and `zstd -t` read it as it is; verify, list and restore treat it like a gzip archive; one huge
+// (sparse) file crosses many frames; a flipped byte and a truncation are caught.
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyArchive } from '../../src/archive/verify.js';
+import { findBinary, requireBinaries } from '../helpers/binaries.js';
+import { runCli } from '../helpers/cli.js';
+import { requireZstdRuntime } from '../helpers/zstd.js';
+
+const run =
+  requireZstdRuntime('zstd end to end') &&
+  requireBinaries('zstd end to end', { tar: findBinary('tar'), zstd: findBinary('zstd') });
+
+const HUGE = 32 * 1024 * 1024;
+
+describe.runIf(run)('compression: zstd, end to end', () => {
+  let root: string;
+  let config: string;
+  let archive: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'snapshotter-zstd-'));
+    const src = join(root, 'src');
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'empty'), '');
+    writeFileSync(join(src, 'sub', 'odd'), 'x'.repeat(1024 * 1024 + 13));
+    // one huge file: sparse, with a few written bytes so the frames are not all alike
+    const fd = openSync(join(src, 'huge'), 'w');
+    for (const at of [0, 5 * 1024 * 1024 + 7, HUGE - 4]) writeSync(fd, Buffer.from('data'), 0, 4, at);
+    closeSync(fd);
+    config = join(root, 'snapshotter.yaml');
+    writeFileSync(
+      config,
+      [
+        `backup_dir: ${join(root, 'backups')}`,
+        'defaults: { compression: zstd }',
+        'targets:',
+        `  - { name: files, type: filesystem, paths: [${src}] }`,
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['run', '-c', config]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const names = readdirSync(join(root, 'backups', 'files'));
+    const name = names.find((n) => n.endsWith('.tar.zst'));
+    expect(name, names.join(', ')).toBeDefined();
+    archive = join(root, 'backups', 'files', name!);
+  }, 120_000);
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes .tar.zst with a zstd manifest, read as it is by zstd -t and tar --zstd', () => {
+    const manifest = JSON.parse(readFileSync(`${archive}.json`, 'utf8')) as Record<string, unknown>;
+    expect(manifest.compression).toEqual({ format: 'zstd', level: 3 });
+    execFileSync('zstd', ['-q', '-t', archive]);
+    const listing = execFileSync('tar', ['--zstd', '-tvf', archive], { encoding: 'utf8' });
+    expect(listing).toMatch(new RegExp(`\\s${HUGE}\\s.*/huge\\n`));
+    expect(listing).toMatch(/\/sub\/odd\n/);
+    const odd = execFileSync('tar', ['--zstd', '-xOf', archive, '--wildcards', '*/sub/odd'], { maxBuffer: 4 * 1024 * 1024 });
+    expect(odd.length).toBe(1024 * 1024 + 13);
+  });
+
+  it('verify, list and restore treat it like a gzip archive', async () => {
+    const verify = await runCli(['verify', '-c', config, '--all']);
+    expect(verify.exitCode, verify.stderr + verify.stdout).toBe(0);
+    const list = await runCli(['list', '-c', config]);
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toContain('.tar.zst');
+    const out = join(root, 'restored');
+    // a sparse file is all zeros: past the default --max-ratio 200, which would (rightly) refuse it as a bomb
+    const restore = await runCli(['restore', archive, '--to', out, '--max-ratio', '0']);
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    const huge = join(out, root, 'src', 'huge');
+    expect(statSync(huge).size).toBe(HUGE);
+    expect(readFileSync(join(out, root, 'src', 'sub', 'odd'), 'utf8')).toBe('x'.repeat(1024 * 1024 + 13));
+  });
+
+  it('catches a flipped byte and a truncation', async () => {
+    const copy = (suffix: string): string => {
+      const path = archive.replace('.tar.zst', `${suffix}.tar.zst`);
+      for (const s of ['', '.sha256', '.json']) writeFileSync(path + s, readFileSync(archive + s));
+      return path;
+    };
+    const flipped = copy('-flip');
+    const bytes = readFileSync(flipped);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(flipped, bytes);
+    const flip = await verifyArchive(flipped);
+    expect(flip.ok).toBe(false);
+    expect(flip.problems.join('\n')).toMatch(/content: .*zstd/);
+
+    const truncated = copy('-trunc');
+    truncateSync(truncated, statSync(truncated).size - 100);
+    const trunc = await verifyArchive(truncated);
+    expect(trunc.ok).toBe(false);
+    expect(trunc.problems.join('\n')).toMatch(/truncated|unexpected end/);
+  });
+});
