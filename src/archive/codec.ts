@@ -1,7 +1,9 @@
 // The compression codecs: which one an archive name says, and the stages that write and read it. The sink, verify
 // and restore pick their stage here, so a codec is added in one place.
-import type { Transform } from 'node:stream';
+import { PassThrough, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
+import type { Compression } from './names.js';
 import { ParallelGunzip } from './parallel-gunzip.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { ParallelUnzstd } from './parallel-unzstd.js';
@@ -11,12 +13,12 @@ export const CODECS = ['gzip', 'zstd'] as const;
 export type Codec = (typeof CODECS)[number];
 
 /** The file name suffix of each codec. */
-export const CODEC_SUFFIX: Record<Codec, string> = { gzip: 'gz', zstd: 'zst' };
+export const CODEC_SUFFIX: Record<Codec, Compression> = { gzip: 'gz', zstd: 'zst' };
 
-/** The codec an archive name (or extension) ends with; gzip for anything else. */
-export function codecOf(name: string): Codec {
+/** The codec an archive name (or extension) ends with, before any `.age`; null for an uncompressed archive. */
+export function codecOf(name: string): Codec | null {
   const plain = name.endsWith('.age') ? name.slice(0, -'.age'.length) : name;
-  return plain.endsWith(`.${CODEC_SUFFIX.zstd}`) ? 'zstd' : 'gzip';
+  return CODECS.find((c) => plain.endsWith(`.${CODEC_SUFFIX[c]}`)) ?? null;
 }
 
 /** The compressor stage the sink writes through (every core). */
@@ -25,11 +27,19 @@ export function compressorFor(codec: Codec, level: number): Transform {
 }
 
 /** The parallel decompressor verify reads through. */
-export function decompressorFor(codec: Codec): Transform {
+export function decompressorFor(codec: Codec | null): Transform {
+  if (codec === null) return new PassThrough();
   return codec === 'zstd' ? new ParallelUnzstd() : new ParallelGunzip();
 }
 
 /** The decompressor restore extracts through: zstd on every core, gzip as the ordinary streaming gunzip. */
-export function restoreDecompressorFor(codec: Codec): Transform {
+export function restoreDecompressorFor(codec: Codec | null): Transform {
+  if (codec === null) return new PassThrough();
   return codec === 'zstd' ? new ParallelUnzstd() : createGunzip({ chunkSize: 64 * 1024 });
+}
+
+/** The stages that turn a stored archive back into its format's bytes for a restore: decrypt (with an identity), decompress. */
+export function plainStages(archive: { ext: string; identity?: AgeIdentity | undefined }): Transform[] {
+  const decrypt = archive.identity ? [new AgeDecrypt(archive.identity)] : [];
+  return [...decrypt, restoreDecompressorFor(codecOf(archive.ext))];
 }

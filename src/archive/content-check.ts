@@ -1,20 +1,22 @@
-// What "the archive structure is sound" means for each kind of archive: a walk of every tar entry, or the
-// closing line of a pg_dumpall dump. Each check is a Writable fed the decompressed bytes.
+// What "the archive structure is sound" means: a Writable fed the decompressed bytes, then a verdict. The tar walk
+// lives here (tar is the pipeline's own container format); engine formats bring their own check from their
+// target module (a dump's closing line, an RDB trailer, a SQLite integrity check).
 import { Writable } from 'node:stream';
-import type { ArchiveExt } from './names.js';
-import { TailKeeper } from './measure.js';
 import { TarWalker } from './tar-walk.js';
-
-export const PG_DUMPALL_CLOSING_LINE = '-- PostgreSQL database cluster dump complete';
 
 export interface ContentCheck {
   sink: Writable;
   /** Entries found (tar) or null where the format has none; throws when the structure is broken. */
-  result(): number | null;
+  result(): Promise<number | null>;
+  /** Releases what the check holds (a temporary copy); called whether or not result() ran. */
+  close?(): Promise<void>;
 }
 
+/** Which content check an archive gets: from its manifest's target type and the format in its name. */
+export type ContentCheckResolver = (archive: { type: string | undefined; format: string }) => Promise<ContentCheck>;
+
 /** Walks every tar entry (tar-walk.ts); a bad header, a bad checksum or a truncated stream fails. */
-function tarCheck(): ContentCheck {
+export function tarCheck(): ContentCheck {
   const walker = new TarWalker();
   let entries: number | undefined;
   const sink = new Writable({
@@ -39,27 +41,66 @@ function tarCheck(): ContentCheck {
   return {
     sink,
     result: () => {
-      if (entries === undefined) throw new Error('tar structure: the stream did not end');
-      return entries;
+      if (entries === undefined) return Promise.reject(new Error('tar structure: the stream did not end'));
+      return Promise.resolve(entries);
     },
   };
 }
 
-/** A SQL dump must end with pg_dumpall's closing line; anything else is a truncated dump. */
-function sqlCheck(): ContentCheck {
-  const tail = new TailKeeper(512);
-  tail.resume();
+/** Without a target module to ask: tar archives get the tar walk; any other format is refused, loudly. */
+export const tarOnlyChecks: ContentCheckResolver = ({ format }) =>
+  format === 'tar'
+    ? Promise.resolve(tarCheck())
+    : Promise.reject(new Error(`no content check for .${format} archives here (the target type's check is needed)`));
+
+/** Feeds the same bytes to several checks and passes when one does (a file whose producer is not known). */
+export function anyOfChecks(checks: readonly ContentCheck[]): ContentCheck {
+  const failed = new Map<ContentCheck, Error>();
+  const feed = (check: ContentCheck, act: (done: (error?: Error | null) => void) => void): Promise<void> =>
+    failed.has(check)
+      ? Promise.resolve()
+      : new Promise((resolve) =>
+          act((error) => {
+            if (error) failed.set(check, error);
+            resolve();
+          }),
+        );
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      void Promise.all(checks.map((c) => feed(c, (done) => c.sink.write(chunk, done)))).then(() => callback());
+    },
+    final(callback) {
+      void Promise.all(
+        checks.map((c) =>
+          feed(c, (done) => {
+            c.sink.once('error', done);
+            c.sink.end(() => done());
+          }),
+        ),
+      ).then(() => callback());
+    },
+  });
   return {
-    sink: tail,
-    result: () => {
-      if (!tail.text().includes(PG_DUMPALL_CLOSING_LINE)) {
-        throw new Error(`the dump lacks pg_dumpall's closing line "${PG_DUMPALL_CLOSING_LINE}" (truncated dump)`);
+    sink,
+    result: async () => {
+      const errors: Error[] = [];
+      for (const check of checks) {
+        const early = failed.get(check);
+        if (early) {
+          errors.push(early);
+          continue;
+        }
+        try {
+          return await check.result();
+        } catch (error) {
+          errors.push(error as Error);
+        }
       }
-      return null;
+      throw new Error(errors.map((e) => e.message).join('; '));
+    },
+    close: async () => {
+      for (const check of checks) await check.close?.();
     },
   };
-}
-
-export function contentCheckFor(ext: ArchiveExt): ContentCheck {
-  return ext.startsWith('tar.') ? tarCheck() : sqlCheck();
 }

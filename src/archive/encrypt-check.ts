@@ -5,7 +5,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { readAgeHeader } from './age-header.js';
 import { codecOf, decompressorFor } from './codec.js';
-import { contentCheckFor } from './content-check.js';
+import type { ContentCheck } from './content-check.js';
 import { ByteCounter } from './measure.js';
 import type { ArchiveExt } from './names.js';
 import { hashOf } from './verify-encrypted.js';
@@ -20,14 +20,13 @@ export class PlaintextCheck extends Transform {
   private readonly input = new PassThrough();
   private readonly done: Promise<PlaintextResult>;
 
-  constructor(ext: ArchiveExt) {
+  /** `content` is the format's check (the target's, or the tar walk); it is closed once the stream is judged. */
+  constructor(ext: ArchiveExt, content: ContentCheck) {
     super();
     const inflated = new ByteCounter();
-    const content = contentCheckFor(ext);
-    this.done = pipeline(this.input, decompressorFor(codecOf(ext)), inflated, content.sink).then(() => ({
-      uncompressed_bytes: inflated.bytes,
-      entries: content.result(),
-    }));
+    this.done = pipeline(this.input, decompressorFor(codecOf(ext)), inflated, content.sink)
+      .then(async () => ({ uncompressed_bytes: inflated.bytes, entries: await content.result() }))
+      .finally(() => content.close?.());
     this.done.catch((error: unknown) =>
       this.destroy(new Error(`verify after write: ${(error as Error).message}`, { cause: error })),
     );

@@ -52,4 +52,8 @@ export class TailKeeper extends Transform {
   text(): string {
     return this.tail.toString('utf8');
   }
+
+  bytes(): Buffer {
+    return this.tail;
+  }
 }

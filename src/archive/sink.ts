@@ -12,7 +12,8 @@ import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { archiveName, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
+import { tarOnlyChecks, type ContentCheck } from './content-check.js';
+import { archiveName, formatExt, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
 import { ageEncryptStream } from './encrypt.js';
 import { checkEncryptedWrite, PlaintextCheck } from './encrypt-check.js';
 import { checkArchiveStream } from './verify.js';
@@ -24,7 +25,7 @@ export interface ArchiveWriterOptions {
   hostname: string;
   toolName: string;
   toolVersion: string;
-  /** gzip unless set; the archive name's last suffix follows it (`.tar.gz` → `.tar.zst`). */
+  /** gzip unless set; its suffix follows the target's format in the name (`.tar.gz`, `.tar.zst`). */
   compression?: Codec;
   compressionLevel: number;
   verifyAfterWrite: boolean;
@@ -42,7 +43,12 @@ export interface ArchiveWriterOptions {
 }
 
 export interface ArchiveSpec {
-  ext: ArchiveExt;
+  /** The target's format token (`tar`, `sql`, `db`, `rdb`...); the pipeline adds the compression suffix. */
+  format: string;
+  /** False for a format that is already compressed: stored as it is, without a compression suffix. */
+  compress?: boolean;
+  /** The format's content check for verify-after-write (the target's); without it only tar is walked. */
+  check?: () => ContentCheck;
   /** The uncompressed bytes to archive. */
   source: Readable;
   /** Recorded in the manifest: paths, container, snapshot name... */
@@ -67,11 +73,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** The extension a target declares (`tar.gz`), with the suffix of the codec the archive is written with. */
-function withCodec(ext: ArchiveExt, codec: Codec): ArchiveExt {
-  return ext.replace(/\.[a-z]+$/, `.${CODEC_SUFFIX[codec]}`) as ArchiveExt;
 }
 
 /** The first free archive name from `now` on: a second run within the same second takes the next second. */
@@ -128,8 +129,8 @@ export class ArchiveWriter {
   async write(spec: ArchiveSpec): Promise<ArchiveInfo> {
     const o = this.options;
     const started = o.now();
-    const codec = o.compression ?? 'gzip';
-    const ext = withCodec(spec.ext, codec);
+    const codec = spec.compress === false ? null : (o.compression ?? 'gzip');
+    const ext = formatExt({ format: spec.format, compression: codec && CODEC_SUFFIX[codec], encrypted: false });
     const name = await freeName(o.dir, o.target, ext, started, o.encryption !== undefined);
     const finalPath = join(o.dir, name);
     const temps: string[] = [];
@@ -142,12 +143,14 @@ export class ArchiveWriter {
       const progress = o.onProgress;
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
       const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
-      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(ext) : undefined;
+      const contentCheck = (): Promise<ContentCheck> =>
+        spec.check ? Promise.resolve(spec.check()) : tarOnlyChecks({ type: o.type, format: spec.format });
+      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(ext, await contentCheck()) : undefined;
       await pipeline(
         [
           spec.source,
           read,
-          compressorFor(codec, o.compressionLevel),
+          ...(codec ? [compressorFor(codec, o.compressionLevel)] : []),
           ...(plaintext ? [plaintext] : []),
           ...(encrypt ? [encrypt] : []),
           written,
@@ -162,7 +165,7 @@ export class ArchiveWriter {
       if (plaintext) {
         await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
       } else if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, ext, o.signal);
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, await contentCheck());
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }
@@ -186,7 +189,7 @@ export class ArchiveWriter {
         archive: name,
         size_bytes: written.bytes,
         sha256: written.sha256,
-        compression: { format: codec, level: o.compressionLevel },
+        compression: codec ? { format: codec, level: o.compressionLevel } : { format: 'none', level: 0 },
         ...(o.encryption && { encryption: { format: 'age', recipients: o.encryption.recipients } }),
         uncompressed_bytes: read.bytes,
         entries,

@@ -1,8 +1,8 @@
 // Deep verification of an archive in one read: sha256 of the file, full decompression (gzip: CRC and length of
 // every member; zstd: every frame's checksum; in parallel when the file records where they start), the content
-// walk, then agreement with the sidecar and the manifest. An age-encrypted archive is decrypted on the way when an
-// identity is given; without one, its checksum, manifest and age header are checked and the result says the
-// content was not.
+// check of the archive's format (given by its target type, through a resolver: archive/ knows no engine), then
+// agreement with the sidecar and the manifest. An age-encrypted archive is decrypted on the way when an identity is
+// given; without one, its checksum, manifest and age header are checked and the result says the content was not.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -11,10 +11,10 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../util/errors.js';
 import { codecOf, decompressorFor } from './codec.js';
-import { contentCheckFor } from './content-check.js';
+import { tarOnlyChecks, type ContentCheck, type ContentCheckResolver } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { ARCHIVE_EXTS, archiveKind, MANIFEST_SUFFIX, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
+import { archiveKind, MANIFEST_SUFFIX, parseExt, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
 import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
 import { checkAgeManifest, checkWithoutIdentity } from './verify-encrypted.js';
 
@@ -30,26 +30,37 @@ export interface StreamCheck {
 export type VerifyProgress = (compressed: number, inflated: number) => void;
 const READ_CHUNK = 1024 * 1024;
 
-/** Reads the file once: hash and size of the compressed bytes, gunzip, content walk. Throws on any fault. */
+/**
+ * Reads the file once: hash and size of the stored bytes, decryption (with an identity), decompression (when
+ * compressed), content check. Throws on any fault. Without a check, a tar archive gets the tar walk and any other
+ * format is refused. `ext` is the ext without `.age`.
+ */
 export async function checkArchiveStream(
   path: string,
   ext: ArchiveExt,
   signal?: AbortSignal,
   onProgress?: VerifyProgress,
+  check?: ContentCheck,
   identity?: AgeIdentity,
 ): Promise<StreamCheck & { uncompressed_bytes: number }> {
-  const hasher = new HashCounter();
-  const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
-  const content = contentCheckFor(ext);
-  const read = createReadStream(path, { highWaterMark: READ_CHUNK });
-  const decrypt = identity ? [new AgeDecrypt(identity)] : [];
-  await pipeline([read, hasher, ...decrypt, decompressorFor(codecOf(ext)), inflated, content.sink], { signal });
-  return {
-    sha256: hasher.sha256,
-    size_bytes: hasher.bytes,
-    uncompressed_bytes: inflated.bytes,
-    entries: content.result(),
-  };
+  const parts = parseExt(ext);
+  if (!parts) throw new Error(`.${ext} is not an archive extension`);
+  const content = check ?? (await tarOnlyChecks({ type: undefined, format: parts.format }));
+  try {
+    const hasher = new HashCounter();
+    const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
+    const read = createReadStream(path, { highWaterMark: READ_CHUNK });
+    const decrypt = identity ? [new AgeDecrypt(identity)] : [];
+    await pipeline([read, hasher, ...decrypt, decompressorFor(codecOf(ext)), inflated, content.sink], { signal });
+    return {
+      sha256: hasher.sha256,
+      size_bytes: hasher.bytes,
+      uncompressed_bytes: inflated.bytes,
+      entries: await content.result(),
+    };
+  } finally {
+    await content.close?.();
+  }
 }
 
 export interface VerifyResult {
@@ -72,28 +83,38 @@ async function readText(path: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);
 }
 
-/** Verifies an archive beside its sidecar and manifest; every disagreement is a problem. */
+/**
+ * Verifies an archive beside its sidecar and manifest; every disagreement is a problem. `checks` gives the content
+ * check of the manifest's target type (the commands pass the target registry's); by default only tar is walked.
+ * `identity` decrypts an age-encrypted archive on the way.
+ */
 export async function verifyArchive(
   path: string,
   signal?: AbortSignal,
   onProgress?: VerifyProgress,
+  checks: ContentCheckResolver = tarOnlyChecks,
   identity?: AgeIdentity,
 ): Promise<VerifyResult> {
   const problems: string[] = [];
   const name = basename(path);
   const kind = archiveKind(name);
   if (!kind) {
-    const problem = `not an archive name (*.${ARCHIVE_EXTS.join(', *.')}, or any of them with .age)`;
+    const problem = 'not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz|.zst][.age])';
     return { path, ok: false, problems: [problem], check: undefined, encrypted: false, content_checked: false };
   }
   const contentChecked = !kind.encrypted || identity !== undefined;
+  const manifestText = await readText(path + MANIFEST_SUFFIX);
+  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
 
   let check: StreamCheck | undefined;
   let sha256: string | undefined;
   try {
-    check = contentChecked
-      ? await checkArchiveStream(path, kind.ext, signal, onProgress, kind.encrypted ? identity : undefined)
-      : await checkWithoutIdentity(path, signal);
+    if (contentChecked) {
+      const content = await checks({ type: manifest?.target.type, format: kind.format });
+      check = await checkArchiveStream(path, kind.ext, signal, onProgress, content, kind.encrypted ? identity : undefined);
+    } else {
+      check = await checkWithoutIdentity(path, signal);
+    }
     sha256 = check.sha256;
   } catch (error) {
     problems.push(`content: ${errorMessage(error)}`);
@@ -107,8 +128,6 @@ export async function verifyArchive(
   else if (!sidecar) problems.push('sidecar: malformed or names another file');
   else if (sha256 && sidecar !== sha256) problems.push(`sidecar: sha256 ${sidecar} but the file hashes to ${sha256}`);
 
-  const manifestText = await readText(path + MANIFEST_SUFFIX);
-  const manifest = manifestText === undefined ? undefined : parseManifest(manifestText);
   if (manifestText === undefined) problems.push('manifest: missing');
   else if (!manifest) problems.push('manifest: unreadable');
   else {

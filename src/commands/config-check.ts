@@ -5,13 +5,13 @@ import { toConfigForm } from '../config/config-form.js';
 import { loadConfig, locateConfig } from '../config/load.js';
 import { RootConfig, type Config } from '../config/schema.js';
 import { maskSecrets } from '../config/secrets.js';
-import { targetModules } from '../targets/registry.js';
+import { targetSpec } from '../targets/registry.js';
 import type { GlobalOptions, Io } from '../app.js';
 import { EXIT } from '../report.js';
 
 function configForm(config: Config): Config {
   const root = toConfigForm({ ...config, targets: [] }, RootConfig) as Config;
-  return { ...root, targets: config.targets.map((t) => toConfigForm(t, targetModules[t.type].schema)) as Config['targets'] };
+  return { ...root, targets: config.targets.map((t) => toConfigForm(t, targetSpec(t).schema)) as Config['targets'] };
 }
 
 export function configCheckCommand(options: GlobalOptions, io: Io): number {

@@ -3,7 +3,7 @@ import type { Io, Session } from '../app.js';
 import { withRemote } from '../remotes/open.js';
 import { verifyRemoteTarget, type RemoteVerifyResult } from '../remotes/verify.js';
 import { EXIT } from '../report.js';
-import type { TargetConfig } from '../targets/registry.js';
+import { registryChecks, type TargetConfig } from '../targets/registry.js';
 import { errorMessage } from '../util/errors.js';
 
 export async function remoteVerify(
@@ -22,6 +22,7 @@ export async function remoteVerify(
         const found = await verifyRemoteTarget(store, session.config.hostname, target.name, {
           download: options.download,
           signal,
+          checks: registryChecks(io.env),
         });
         results.push(...found.results);
         for (const r of found.results)

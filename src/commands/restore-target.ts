@@ -2,13 +2,14 @@
 // source (postgres). Restoring overwrites live data, so it asks first — or needs --yes where nobody can answer.
 import { createInterface } from 'node:readline/promises';
 import { basename } from 'node:path';
+import type { ContentCheckResolver } from '../archive/content-check.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
-import { ARCHIVE_EXTS, archiveKind } from '../archive/names.js';
+import { archiveKind } from '../archive/names.js';
 import type { TargetBase } from '../config/common.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
 import type { ProgressLine } from '../restore/progress.js';
-import type { RestoreContext, TargetModule } from '../targets/types.js';
+import type { ArchiveRef, RestoreContext, TargetModule } from '../targets/types.js';
 import { UsageError } from '../util/errors.js';
 
 export interface TargetRestoreOptions {
@@ -18,6 +19,8 @@ export interface TargetRestoreOptions {
   progress: ProgressLine;
   /** Asks the person at the terminal; undefined when stdin is not a terminal. */
   confirm: ((question: string) => Promise<boolean>) | undefined;
+  /** The target types' content checks, for the verification before restoring. */
+  checks?: ContentCheckResolver;
   /** The age identity for an encrypted archive. */
   identity?: AgeIdentity | undefined;
 }
@@ -35,10 +38,11 @@ export function terminalConfirm(stdin: NodeJS.ReadStream, stderr: NodeJS.Writabl
   };
 }
 
-function kindOf(path: string): NonNullable<ReturnType<typeof archiveKind>> {
+/** The archive's path, ext (without `.age`), format and whether it is encrypted, from its name. */
+export function archiveRef(path: string): ArchiveRef & { encrypted: boolean } {
   const kind = archiveKind(path);
-  if (!kind) throw new UsageError(`${path}: not an archive name (*.${ARCHIVE_EXTS.join(', *.')}, or any of them with .age)`);
-  return kind;
+  if (!kind) throw new UsageError(`${path}: not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz|.zst][.age])`);
+  return { path, ext: kind.ext, format: kind.format, encrypted: kind.encrypted };
 }
 
 /** Verifies, checks the archive belongs to this kind of target, confirms, then calls the module's restore. */
@@ -54,13 +58,18 @@ export async function restoreIntoTarget(
       `target "${config.name}" (type ${config.type}) cannot restore into its source: extract its archive with --to DIR`,
     );
   }
-  const { ext, encrypted } = kindOf(archive);
+  const { encrypted, ...ref } = archiveRef(archive);
   const what = `${basename(archive)} into target "${config.name}" (${config.type})`;
   if (!options.yes && !options.dryRun && !options.confirm) {
     throw new UsageError(`restoring ${what} overwrites its data: pass --yes to confirm (stdin is not a terminal)`);
   }
   const identity = encrypted ? options.identity : undefined;
-  await verifyWithinLimits(archive, options.limits, { signal: ctx.signal, progress: options.progress, identity });
+  await verifyWithinLimits(archive, options.limits, {
+    signal: ctx.signal,
+    progress: options.progress,
+    checks: options.checks,
+    identity,
+  });
   const manifest = await readManifestOf(archive);
   if (!manifest) throw new RestoreError(`${archive}: the manifest changed during verification`);
   if (manifest.target.type !== config.type) {
@@ -77,6 +86,6 @@ export async function restoreIntoTarget(
       throw new RestoreError('restore cancelled; nothing was changed');
     }
   }
-  await module.restore(ctx, config, { path: archive, ext, identity });
+  await module.restore(ctx, config, { ...ref, identity });
   return `restored ${what}`;
 }

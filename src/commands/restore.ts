@@ -3,15 +3,17 @@
 import { join } from 'node:path';
 import { openSession, selectTargets, type GlobalOptions, type Io, type Session } from '../app.js';
 import { readCatalog } from '../archive/catalog.js';
+import { archiveKind } from '../archive/names.js';
 import { InterruptedError } from '../orchestrator/run.js';
 import { DEFAULT_MAX_RATIO, type RestoreLimits } from '../restore/limits.js';
 import { progressLine } from '../restore/progress.js';
 import { restoreArchive, RestoreError } from '../restore/restore-archive.js';
 import { EXIT } from '../report.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, registryChecks, targetSpec, type TargetConfig } from '../targets/registry.js';
 import { parseSize } from '../util/duration.js';
 import { ConfigError, errorMessage, UsageError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
+import { restoreFileInto } from './restore-file.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
 import { interruptOnSignals } from './signals.js';
@@ -57,7 +59,7 @@ function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio:
 
 /** The newest complete backup of a target with local archives; a future-dated one never counts as the newest. */
 async function latestArchive(session: Session, target: TargetConfig): Promise<string> {
-  if (targetModule(target).storage !== 'archive') {
+  if (targetSpec(target).storage !== 'archive') {
     throw new UsageError(
       `target "${target.name}" (type ${target.type}) keeps provider snapshots, not archives; restore those with the provider`,
     );
@@ -71,6 +73,13 @@ async function latestArchive(session: Session, target: TargetConfig): Promise<st
 
 async function intoFolder(archive: string, o: RestoreOptions & { to: string }, io: Io, signal: AbortSignal): Promise<number> {
   const limits = limitsFrom(o);
+  const format = archiveKind(archive)?.format;
+  if (format !== undefined && format !== 'tar') {
+    const fileLimits = { maxSize: limits.maxSize ?? Number.MAX_SAFE_INTEGER, maxRatio: limits.maxRatio };
+    const flags = { force: o.force === true, dryRun: o.dryRun === true, json: o.json === true, limits: fileLimits };
+    const identity = await identityFrom(o.identity, io.env);
+    return restoreFileInto(archive, { ...flags, to: o.to, identity }, io, signal);
+  }
   const stdout = io.stdout;
   if (o.dryRun && !o.json) stdout.write('DRY RUN: nothing is written. Verifying, then listing what would be restored:\n');
   const result = await restoreArchive({
@@ -126,7 +135,8 @@ async function intoTarget(
     stdout: io.stdout,
     stderr: io.stderr,
   };
-  const message = await restoreIntoTarget(ctx, targetModule(target), target, archive, {
+  const message = await restoreIntoTarget(ctx, await loadTarget(target), target, archive, {
+    checks: registryChecks(io.env),
     yes: o.yes === true,
     dryRun: o.dryRun === true,
     limits,

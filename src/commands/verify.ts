@@ -4,6 +4,7 @@ import { openSession, selectTargets, type GlobalOptions, type Io } from '../app.
 import { readCatalog } from '../archive/catalog.js';
 import { verifyArchive, type VerifyResult } from '../archive/verify.js';
 import { EXIT } from '../report.js';
+import { registryChecks } from '../targets/registry.js';
 import { formatBytes } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 import { identityFrom, IDENTITY_HINT } from './identity.js';
@@ -66,7 +67,7 @@ export async function verifyCommand(paths: string[], options: VerifyOptions, io:
   const identity = await identityFrom(options.identity, io.env);
   const results: VerifyResult[] = [];
   for (const path of archives) {
-    const result = await verifyArchive(path, undefined, undefined, identity);
+    const result = await verifyArchive(path, undefined, undefined, registryChecks(io.env), identity);
     results.push(result);
     if (!options.json) io.stdout.write(line(result) + '\n');
   }

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { unknownFilterTargets } from '../notifiers/plan.js';
 import { remoteNameProblems } from '../remotes/names.js';
-import { targetModules, type TargetConfig, type TargetType } from '../targets/registry.js';
+import { specOf, TARGET_TYPES, type TargetConfig } from '../targets/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
 import { RootConfig, type Config } from './schema.js';
@@ -77,8 +77,11 @@ function resolvePaths(raw: Record<string, unknown>, base: string): void {
   for (const target of raw.targets) {
     if (!target || typeof target !== 'object') continue;
     const t = target as Record<string, unknown>;
-    if (Array.isArray(t.paths)) t.paths = t.paths.map(fix);
-    if ('data_dir' in t) t.data_dir = fix(t.data_dir);
+    // Each type declares its path keys next to its schema.
+    for (const key of typeof t.type === 'string' ? (specOf(t.type)?.paths ?? []) : []) {
+      if (Array.isArray(t[key])) t[key] = (t[key] as unknown[]).map(fix);
+      else if (key in t) t[key] = fix(t[key]);
+    }
   }
   for (const holder of [raw.defaults, ...(raw.targets as unknown[])]) {
     const e = (holder as { encryption?: unknown } | undefined)?.encryption;
@@ -92,11 +95,12 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
   const errors: string[] = [];
   const targets: TargetConfig[] = [];
   const seen = new Map<string, number>();
-  const types = Object.keys(targetModules);
+  const types: readonly string[] = TARGET_TYPES;
   root.targets.forEach((raw, index) => {
     const path = ['targets', index];
     const type = raw.type;
-    if (typeof type !== 'string' || !types.includes(type)) {
+    const module = typeof type === 'string' ? specOf(type) : undefined;
+    if (!module) {
       errors.push(
         `${source.where([...path, 'type'])}: ${formatPath([...path, 'type'])}: ` +
           (type === undefined ? 'missing' : `unknown target type ${JSON.stringify(type)}`) +
@@ -104,7 +108,6 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
       );
       return;
     }
-    const module = targetModules[type as TargetType];
     const merged = { ...root.defaults, ...raw };
     applyLevelDefault(merged);
     const parsed = module.schema.safeParse(merged);
@@ -126,7 +129,7 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
       return;
     }
     seen.set(name, index);
-    targets.push(parsed.data);
+    targets.push(parsed.data as TargetConfig);
   });
   return { targets, errors };
 }

@@ -5,7 +5,7 @@ import { readCatalog, type Backup } from '../archive/catalog.js';
 import { SUSPICIOUS_SHRINK } from '../orchestrator/size-drop.js';
 import { isFutureDated } from '../retention/future.js';
 import { exitCodeFor, type RunReport, type TargetResult } from '../report.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { Family } from './exposition.js';
 
 /** The per-target families, in the order they appear in the file. */
@@ -37,7 +37,7 @@ interface Newest {
 
 /** The complete backups of an archive target, or undefined when its folder cannot be read. */
 async function catalogOf(backupDir: string, target: TargetConfig, now: Date): Promise<Newest | undefined> {
-  if (targetModule(target).storage !== 'archive') return undefined;
+  if (targetSpec(target).storage !== 'archive') return undefined;
   try {
     const catalog = await readCatalog(join(backupDir, target.name), target.name);
     // A future-dated backup never counts as the newest: it would hold the last-success time in the future.

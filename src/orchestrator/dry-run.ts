@@ -1,7 +1,7 @@
 // The dry-run plan: what each target would do, and what would make it fail. No writes, no remote mutation.
 import { join } from 'node:path';
 import { hookSteps } from '../hooks/plan.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, type TargetConfig } from '../targets/registry.js';
 import type { Plan } from '../targets/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunContext } from './run-target.js';
@@ -14,7 +14,6 @@ export interface TargetPlan extends Plan {
 export async function planTargets(run: RunContext, selected: TargetConfig[]): Promise<TargetPlan[]> {
   const plans: TargetPlan[] = [];
   for (const target of selected) {
-    const module = targetModule(target);
     const ctx = {
       target: target.name,
       hostname: run.config.hostname,
@@ -28,7 +27,7 @@ export async function planTargets(run: RunContext, selected: TargetConfig[]): Pr
     };
     let plan: Plan;
     try {
-      plan = await module.plan(ctx, target);
+      plan = await (await loadTarget(target)).plan(ctx, target);
     } catch (error) {
       plan = { steps: [], problems: [errorMessage(error)] };
     }

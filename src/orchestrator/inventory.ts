@@ -2,7 +2,7 @@
 // that can list them, provider snapshots (read-only). Newest first; failures are values.
 import { join } from 'node:path';
 import { readCatalog } from '../archive/catalog.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { PlanContext } from '../targets/types.js';
 import { FUTURE_DATED, isFutureDated } from '../retention/future.js';
 import { errorMessage } from '../util/errors.js';
@@ -47,10 +47,10 @@ const age = (time: Date, now: Date): number => Math.max(0, Math.round((now.getTi
 
 /** Lists one target's backups, local and remote, newest first. */
 async function inventoryOf(run: RunContext, target: TargetConfig, now: Date): Promise<TargetInventory> {
-  const module = targetModule(target);
+  const spec = targetSpec(target);
   const result: TargetInventory = { name: target.name, type: target.type, backups: [], not_backups: [], error: null };
   try {
-    if (module.storage === 'archive') {
+    if (spec.storage === 'archive') {
       const catalog = await readCatalog(join(run.config.backup_dir, target.name), target.name);
       for (const b of catalog.complete) {
         result.backups.push({
@@ -67,7 +67,8 @@ async function inventoryOf(run: RunContext, target: TargetConfig, now: Date): Pr
         run.logger.warn({ target: target.name, future }, 'backups stamped in the future: never counted as the newest');
       result.not_backups = catalog.incomplete.map((b) => ({ name: b.name, reason: b.reason }));
     }
-    if (module.listRemote) {
+    const module = spec.storage === 'cloud' ? await loadTarget(target) : undefined;
+    if (module?.listRemote) {
       for (const b of await module.listRemote(planContext(run, target), target)) {
         result.backups.push({
           name: b.name,

@@ -6,7 +6,7 @@ import { planPrune, pruneTarget, RetentionError, type PruneOutcome } from '../re
 import { describePolicy, describeReasons, type Dated, type DecideOptions, type RetentionDecision } from '../retention/policy.js';
 import type { Warning } from '../report.js';
 import { formatBytes } from '../util/duration.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { targetSpec, type TargetConfig } from '../targets/registry.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunPhases } from './run.js';
 import type { RunContext } from './run-target.js';
@@ -91,7 +91,7 @@ export async function pruneTargets(
 ): Promise<TargetPrune[]> {
   const results: TargetPrune[] = [];
   for (const target of selected) {
-    if (targetModule(target).storage !== 'archive') {
+    if (targetSpec(target).storage !== 'archive') {
       results.push({ ...summarize(target, request.dryRun, undefined), skipped: CLOUD_SKIP });
       continue;
     }
@@ -118,7 +118,7 @@ export function retentionPhases(run: RunContext): RunPhases {
   return {
     afterSuccess: async (target, result) => {
       // The orchestrator calls this only after a success; checked again because a failed backup must never prune.
-      if (result.status !== 'success' || targetModule(target).storage !== 'archive') return;
+      if (result.status !== 'success' || targetSpec(target).storage !== 'archive') return;
       const logger = run.logger.child({ target: target.name, type: target.type });
       let outcome: PruneOutcome<Backup> | undefined;
       try {

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TargetProgress } from '../progress/display.js';
 import type { TargetResult, Warning } from '../report.js';
-import { targetModule, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { TargetContext } from '../targets/types.js';
 import { formatDuration } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
@@ -63,7 +63,7 @@ function withPlace(error: unknown, dir: string): string {
 /** Backs up one target inside its hooks and returns its result; retention is the caller's (only after a success). */
 export async function runTarget(run: RunContext, target: TargetConfig): Promise<TargetResult> {
   const targetDir = join(run.config.backup_dir, target.name);
-  const storage = targetModule(target).storage;
+  const storage = targetSpec(target).storage;
   const scope = { ...hookScope(run, target.hook_timeout), logger: run.logger.child({ target: target.name, type: target.type }) };
   const subject = { target: target.name, type: target.type, hostname: run.config.hostname };
   const { value, hooks, failedLater } = await withHooks(scope, subject, target.hooks, {
@@ -112,7 +112,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
   timer.unref();
   const signal = AbortSignal.any([run.signal, timeout.signal]);
   const targetDir = join(run.config.backup_dir, target.name);
-  const module = targetModule(target);
+  const spec = targetSpec(target);
   const base = {
     name: target.name,
     type: target.type,
@@ -123,7 +123,8 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
   logger.info('backup started');
   const progress = run.progress?.(target.name);
   try {
-    if (module.storage === 'archive') await ensureDir(targetDir);
+    const module = await loadTarget(target);
+    if (spec.storage === 'archive') await ensureDir(targetDir);
     const ctx: TargetContext = {
       target: target.name,
       hostname: run.config.hostname,
@@ -175,7 +176,7 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
     const outcome = await module.backup(ctx, target);
     if (target.on_warning === 'fail' && warnings.length > 0) {
       // A warning after the commit (a cleanup step): the backup goes too, so a failed target leaves nothing.
-      if (module.storage === 'archive') await ctx.archive.discard(outcome.artifact);
+      if (spec.storage === 'archive') await ctx.archive.discard(outcome.artifact);
       throw new WarnedBackupError(warnings);
     }
     const finished = run.now();

@@ -5,6 +5,7 @@
 import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseManifest, type Manifest } from '../archive/manifest.js';
+import type { ContentCheckResolver } from '../archive/content-check.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
 import { archiveKind, MANIFEST_SUFFIX } from '../archive/names.js';
 import { verifyArchive } from '../archive/verify.js';
@@ -81,7 +82,12 @@ export async function readManifestOf(archive: string): Promise<Manifest | undefi
 export async function verifyWithinLimits(
   archive: string,
   limits: RestoreLimits,
-  options: { signal?: AbortSignal | undefined; progress: ProgressLine; identity?: AgeIdentity | undefined },
+  options: {
+    signal?: AbortSignal | undefined;
+    progress: ProgressLine;
+    checks?: ContentCheckResolver | undefined;
+    identity?: AgeIdentity | undefined;
+  },
 ): Promise<string> {
   if (archiveKind(archive)?.encrypted && !options.identity) {
     throw new RestoreError(
@@ -100,6 +106,7 @@ export async function verifyWithinLimits(
       const problem = limitProblem(limits, inflated, compressed);
       if (problem && !guard.signal.aborted) guard.abort(new RestoreLimitError(`archive refused: ${problem}`));
     },
+    options.checks,
     options.identity,
   );
   options.progress.done();
@@ -153,7 +160,7 @@ function checkSelection(selection: readonly string[], matched: ReadonlySet<strin
 export async function restoreArchive(options: RestoreArchiveOptions): Promise<RestoreArchiveResult> {
   const archive = resolve(options.archive);
   const kind = archiveKind(archive);
-  if (kind?.ext !== 'tar.gz' && kind?.ext !== 'tar.zst') {
+  if (kind?.format !== 'tar') {
     throw new UsageError(
       `${options.archive}: --to DIR restores tar archives (*.tar.gz, *.tar.zst, either with .age); a SQL dump is restored with --target NAME`,
     );

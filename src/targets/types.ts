@@ -1,6 +1,9 @@
-// The contract between the orchestrator and a target type. A target module owns its schema, its dry-run plan and
-// its backup; the orchestrator owns locking, timeouts, retention of local archives, the report.
+// The contract between the orchestrator and a target type. A target module owns its schema (with its secret keys,
+// path keys and archive formats), its dry-run plan, its backup, its archives' content check and its restore; the
+// orchestrator owns locking, timeouts, retention of local archives, the report. The spec half (schema.ts) loads
+// eagerly for config validation; the implementation (index.ts) loads only when a config uses the type.
 import type { z } from 'zod';
+import type { ContentCheck } from '../archive/content-check.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
 import type { ArchiveExt } from '../archive/names.js';
 import type { ArchiveWriter } from '../archive/sink.js';
@@ -54,13 +57,6 @@ export interface RemoteBackup {
   state: string;
 }
 
-/** A verified archive to restore; `identity` is set when it is age-encrypted (decrypt with AgeDecrypt). */
-export interface RestoreArchive {
-  path: string;
-  ext: ArchiveExt;
-  identity?: AgeIdentity | undefined;
-}
-
 /** What `snapshotter restore ARCHIVE --target NAME` hands a target that can restore its own archives. */
 export interface RestoreContext {
   target: string;
@@ -72,17 +68,61 @@ export interface RestoreContext {
   stderr: NodeJS.WritableStream;
 }
 
-export interface TargetModule<C extends TargetBase> {
+/**
+ * A verified archive handed to a restore: its path, its ext (without `.age`) and the format token the ext starts
+ * with; `identity` is set when it is age-encrypted (read it through `plainStages`).
+ */
+export interface ArchiveRef {
+  path: string;
+  ext: ArchiveExt;
+  format: string;
+  identity?: AgeIdentity | undefined;
+}
+
+/** What `snapshotter restore ARCHIVE --to DIR` hands a type whose archives are not a tar of files. */
+export interface RestoreToContext {
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+  /** Replace files that exist in DIR (`--force`). */
+  force: boolean;
+}
+
+/** The eager half of a target type, declared next to its schema: what config loading and masking need. */
+export interface TargetSpec<C extends TargetBase> {
   type: C['type'];
   schema: z.ZodType<C>;
   /** `archive`: local archives that the orchestrator's retention prunes; `cloud`: provider snapshots the target prunes. */
   storage: 'archive' | 'cloud';
+  /**
+   * Keys of this type whose values are secrets, relative to the target (`password`, `basic_auth.password`,
+   * `headers.*`): masked everywhere and accepted as `<key>_file`.
+   */
+  secrets: readonly string[];
+  /** Keys holding file paths (a string or a list of them): relative ones are read from the config file's folder. */
+  paths: readonly string[];
+  /** The archive formats it writes (`tar`, `sql`, `db`, `rdb`): an archive's ext starts with one. Empty for cloud. */
+  formats: readonly string[];
+}
+
+/** Identity helper for a schema.ts's spec. */
+export function defineSpec<C extends TargetBase>(spec: TargetSpec<C>): TargetSpec<C> {
+  return spec;
+}
+
+export interface TargetModule<C extends TargetBase> extends TargetSpec<C> {
   plan(ctx: PlanContext, config: C): Promise<Plan>;
   backup(ctx: TargetContext, config: C): Promise<BackupOutcome>;
   /** Cloud targets: the snapshots this target made (read-only; allowed in a dry run). */
   listRemote?(ctx: PlanContext, config: C): Promise<RemoteBackup[]>;
-  /** Feeds a verified archive back into its source (postgres); absent where restore is `--to DIR` extraction. */
-  restore?(ctx: RestoreContext, config: C, archive: RestoreArchive): Promise<void>;
+  /** The content check of one of its formats, for verify-after-write and `snapshotter verify`. */
+  check?(format: string, env: NodeJS.ProcessEnv): ContentCheck;
+  /** Feeds a verified archive back into its source (`restore --target NAME`); absent where that makes no sense. */
+  restore?(ctx: RestoreContext, config: C, archive: ArchiveRef): Promise<void>;
+  /**
+   * `restore ARCHIVE --to DIR` for archives that are not a tar of files (a database file): writes into DIR and
+   * returns what it wrote. Absent: tar archives are extracted by the shared restore.
+   */
+  restoreTo?(ctx: RestoreToContext, archive: ArchiveRef, dir: string): Promise<string[]>;
 }
 
 /** Identity helper that keeps a target's config type attached to its module. */

@@ -25,6 +25,7 @@ import type { ArchiveInfo } from '../../src/archive/sink.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import { makeExcluder } from '../../src/targets/filesystem/exclude.js';
 import { packPaths } from '../../src/targets/filesystem/pack.js';
+import { pgDumpallCheck } from '../../src/targets/postgres/dump.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
@@ -97,7 +98,7 @@ async function backup(root: string): Promise<{ info: ArchiveInfo; out: string; w
     ),
     { objectMode: false, highWaterMark: MIB },
   );
-  const info = await testWriter(out).write({ ext: 'tar.gz', source, describe: {}, finish: () => ({ entries: stats.entries }) });
+  const info = await testWriter(out).write({ format: 'tar', source, describe: {}, finish: () => ({ entries: stats.entries }) });
   return { info, out, warnings };
 }
 
@@ -161,18 +162,23 @@ describe.skipIf(!haveTools)('fast path: packer → parallel gzip → file', () =
       }
     };
     const out = tmpDir();
-    const info = await testWriter(out).write({ ext: 'sql.gz', source: Readable.from(pieces()), describe: {} });
+    const info = await testWriter(out).write({
+      format: 'sql',
+      check: pgDumpallCheck,
+      source: Readable.from(pieces()),
+      describe: {},
+    });
     execFileSync('gzip', ['-t', info.path]);
     expect(execFileSync('gzip', ['-dc', info.path], { maxBuffer: 16 * MIB }).equals(dump)).toBe(true);
     execFileSync('sha256sum', ['-c', `${info.name}${SIDECAR_SUFFIX}`], { cwd: out });
     expect(info.uncompressed_bytes).toBe(dump.length);
-    expect((await verifyArchive(info.path)).ok).toBe(true);
+    expect((await verifyArchive(info.path, undefined, undefined, async () => pgDumpallCheck())).ok).toBe(true);
   });
 
   it('an empty tar (no entries) makes a valid archive', async () => {
     const out = tmpDir();
     const info = await testWriter(out).write({
-      ext: 'tar.gz',
+      format: 'tar',
       source: Readable.from([Buffer.alloc(1024)]),
       describe: {},
       finish: () => ({ entries: 0 }),

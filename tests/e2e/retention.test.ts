@@ -60,7 +60,7 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
     for (const key of keys) {
       const now = new Date(TIMES[key]);
       await testWriter(dir, { now: () => now }).write({
-        ext: 'tar.gz',
+        format: 'tar',
         source: Readable.from([tar]),
         describe: {},
         finish: () => ({ entries: 2 }),

@@ -112,7 +112,7 @@ describe('future-dated backups and foreign entries', () => {
       writeFileSync(join(src, 'which.txt'), content);
       const writer = testWriter(folder, { now: () => new Date(time) });
       return (
-        await writer.write({ ext: 'tar.gz', source: Readable.from([tarOf(src)]), describe: {}, finish: () => ({ entries: 2 }) })
+        await writer.write({ format: 'tar', source: Readable.from([tarOf(src)]), describe: {}, finish: () => ({ entries: 2 }) })
       ).name;
     };
     const old = await write(now - 3 * DAY, 'old');

@@ -122,7 +122,7 @@ describe('SIGKILL during a prune', () => {
       for (let j = 0; j < 100; j++, count++) {
         const now = new Date(start + count * 3_600_000);
         const writer = testWriter(folder, { compressionLevel: 1, verifyAfterWrite: false, now: () => now });
-        await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
+        await writer.write({ format: 'tar', source: Readable.from([tar]), describe: {}, finish: () => ({ entries: 1 }) });
       }
       const newest = [count - 1, count - 2].map((k) =>
         new Date(start + k * 3_600_000)

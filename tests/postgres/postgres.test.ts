@@ -130,7 +130,7 @@ describe.skipIf(!enabled)('target postgres', () => {
     };
     const restore = postgresTarget.restore;
     if (!restore) throw new Error('the postgres target has no restore');
-    await restore(ctx, target, { path: archive, ext: 'sql.gz' });
+    await restore(ctx, target, { path: archive, ext: 'sql.gz', format: 'sql' });
     expect(await fingerprint(c)).toEqual(original);
     expect(dockerCalls(dir).at(-1)!.argv).toEqual([
       'exec',
@@ -153,7 +153,7 @@ describe.skipIf(!enabled)('target postgres', () => {
     ]);
 
     // A second restore into the same cluster stops at the first error and says which.
-    const again = await restore(ctx, target, { path: archive, ext: 'sql.gz' }).catch((e: unknown) => e);
+    const again = await restore(ctx, target, { path: archive, ext: 'sql.gz', format: 'sql' }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(Error);
     const message = String((again as Error).message) + String(((again as Error).cause as Error | undefined)?.message);
     expect(message).toMatch(/psql failed: the restore stopped at the first error/);

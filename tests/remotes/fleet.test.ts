@@ -30,7 +30,7 @@ async function oldBackup(dir: string, when: string): Promise<string> {
   const tar = execFileSync('tar', ['-cf', '-', '-C', dir, 'tiny']);
   mkdirSync(join(dir, 'backups', 'files'), { recursive: true });
   const writer = testWriter(join(dir, 'backups', 'files'), { hostname: 'h1', now: () => new Date(when) });
-  return (await writer.write({ ext: 'tar.gz', source: Readable.from([tar]), describe: {} })).name;
+  return (await writer.write({ format: 'tar', source: Readable.from([tar]), describe: {} })).name;
 }
 
 describe('remote retention and fleet', () => {

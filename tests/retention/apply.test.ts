@@ -19,7 +19,7 @@ async function backupAt(dir: string, target: string, iso: string): Promise<strin
     verifyAfterWrite: false,
     now: () => new Date(iso),
   });
-  const info = await writer.write({ ext: 'sql.gz', source: Readable.from([`dump of ${iso}\n`]), describe: {} });
+  const info = await writer.write({ format: 'sql', source: Readable.from([`dump of ${iso}\n`]), describe: {} });
   return info.name;
 }
 

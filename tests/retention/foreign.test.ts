@@ -16,7 +16,7 @@ import { testWriter } from '../helpers/writer.js';
 
 async function backupAt(dir: string, iso: string): Promise<string> {
   const writer = testWriter(dir, { target: 'db', verifyAfterWrite: false, now: () => new Date(iso) });
-  return (await writer.write({ ext: 'sql.gz', source: Readable.from([`dump ${iso}\n`]), describe: {} })).name;
+  return (await writer.write({ format: 'sql', source: Readable.from([`dump ${iso}\n`]), describe: {} })).name;
 }
 
 /** A pid that ran and is gone: a child that exited and was reaped. */

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ArchiveWriter } from '../../src/archive/sink.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { pgDumpallCheck } from '../../src/targets/postgres/dump.js';
 import { testWriter } from '../helpers/writer.js';
 
 const SQL_END = '-- PostgreSQL database cluster dump complete\n';
@@ -22,8 +23,18 @@ describe('ArchiveWriter', () => {
   it('takes the next free second instead of overwriting an existing backup', async () => {
     const dir = tmpDir();
     const now = new Date('2026-01-02T03:04:05Z');
-    const first = await writer(dir, now).write({ ext: 'sql.gz', source: Readable.from([SQL_END]), describe: {} });
-    const second = await writer(dir, now).write({ ext: 'sql.gz', source: Readable.from([SQL_END]), describe: {} });
+    const first = await writer(dir, now).write({
+      format: 'sql',
+      check: pgDumpallCheck,
+      source: Readable.from([SQL_END]),
+      describe: {},
+    });
+    const second = await writer(dir, now).write({
+      format: 'sql',
+      check: pgDumpallCheck,
+      source: Readable.from([SQL_END]),
+      describe: {},
+    });
     expect(first.name).toBe('db-20260102T030405Z.sql.gz');
     expect(second.name).toBe('db-20260102T030406Z.sql.gz');
     expect(readdirSync(dir)).toHaveLength(6);
@@ -33,7 +44,8 @@ describe('ArchiveWriter', () => {
     const dir = tmpDir();
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     const truncated = writer(dir, new Date()).write({
-      ext: 'sql.gz',
+      format: 'sql',
+      check: pgDumpallCheck,
       source: Readable.from(['CREATE TABLE t();\n']),
       describe: {},
     });
@@ -47,7 +59,12 @@ describe('ArchiveWriter', () => {
       yield Buffer.alloc(3 * 1024 * 1024, 7);
       throw new Error('source broke');
     }
-    const result = writer(dir, new Date()).write({ ext: 'sql.gz', source: Readable.from(failing()), describe: {} });
+    const result = writer(dir, new Date()).write({
+      format: 'sql',
+      check: pgDumpallCheck,
+      source: Readable.from(failing()),
+      describe: {},
+    });
     await expect(result).rejects.toThrow(/source broke/);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -55,7 +72,8 @@ describe('ArchiveWriter', () => {
   it('masks secrets in the manifest', async () => {
     const dir = tmpDir();
     const info = await writer(dir, new Date()).write({
-      ext: 'sql.gz',
+      format: 'sql',
+      check: pgDumpallCheck,
       source: Readable.from([SQL_END]),
       describe: { command: 'pg_dumpall --password hunter2' },
     });

@@ -1,12 +1,10 @@
 // Target `digitalocean`: a snapshot of a droplet through DigitalOcean's API; retention over its own snapshots.
 import { defineTarget } from '../types.js';
-import { DigitaloceanTarget } from './schema.js';
+import { digitaloceanSpec } from './schema.js';
 import { backupDroplet, listDroplet, planDroplet } from './snapshot.js';
 
 export const digitaloceanTarget = defineTarget({
-  type: 'digitalocean',
-  schema: DigitaloceanTarget,
-  storage: 'cloud',
+  ...digitaloceanSpec,
   plan: planDroplet,
   backup: backupDroplet,
   listRemote: listDroplet,

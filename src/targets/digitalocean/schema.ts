@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cloudShape, resourceId } from '../../cloud/schema.js';
 import { targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 export const DIGITALOCEAN_API = 'https://api.digitalocean.com';
 
@@ -11,3 +12,12 @@ export const DigitaloceanTarget = z.strictObject({
   droplet_id: resourceId,
 });
 export type DigitaloceanTarget = z.infer<typeof DigitaloceanTarget>;
+
+export const digitaloceanSpec = defineSpec({
+  type: 'digitalocean',
+  schema: DigitaloceanTarget,
+  storage: 'cloud',
+  secrets: ['token'],
+  paths: [],
+  formats: [],
+});

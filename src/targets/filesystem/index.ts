@@ -1,12 +1,13 @@
 // Target `filesystem`: files and folders into one tar.gz, entries relative to `/`.
 import { lstat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { tarCheck } from '../../archive/content-check.js';
 import { toByteString } from '../../util/byte-names.js';
 import { defineTarget } from '../types.js';
 import { makeExcluder } from './exclude.js';
 import { ownFiles } from './own-files.js';
 import { packPaths, type PackStats } from './pack.js';
-import { FilesystemTarget } from './schema.js';
+import { filesystemSpec } from './schema.js';
 
 async function existing(paths: readonly string[]): Promise<{ present: string[]; missing: string[] }> {
   const present: string[] = [];
@@ -28,9 +29,8 @@ function outermost(paths: readonly string[]): string[] {
 }
 
 export const filesystemTarget = defineTarget({
-  type: 'filesystem',
-  schema: FilesystemTarget,
-  storage: 'archive',
+  ...filesystemSpec,
+  check: tarCheck,
 
   async plan(_ctx, config) {
     const { present, missing } = await existing(config.paths);
@@ -59,7 +59,7 @@ export const filesystemTarget = defineTarget({
       highWaterMark: 1024 * 1024,
     });
     const info = await ctx.archive.write({
-      ext: 'tar.gz',
+      format: 'tar',
       source,
       describe: { paths: config.paths, exclude: config.exclude, missing },
       finish: () => ({ entries: stats.entries }),

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 export const FilesystemTarget = z.strictObject({
   ...targetBaseShape,
@@ -18,3 +19,12 @@ export const FilesystemTarget = z.strictObject({
   exclude: z.array(z.string().min(1)).default([]),
 });
 export type FilesystemTarget = z.infer<typeof FilesystemTarget>;
+
+export const filesystemSpec = defineSpec({
+  type: 'filesystem',
+  schema: FilesystemTarget,
+  storage: 'archive',
+  secrets: [],
+  paths: ['paths'],
+  formats: ['tar'],
+});

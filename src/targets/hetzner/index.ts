@@ -1,12 +1,10 @@
 // Target `hetzner`: a snapshot image of a Hetzner Cloud server; retention over the images labelled as its own.
 import { defineTarget } from '../types.js';
-import { HetznerTarget } from './schema.js';
+import { hetznerSpec } from './schema.js';
 import { backupServer, listServer, planServer } from './snapshot.js';
 
 export const hetznerTarget = defineTarget({
-  type: 'hetzner',
-  schema: HetznerTarget,
-  storage: 'cloud',
+  ...hetznerSpec,
   plan: planServer,
   backup: backupServer,
   listRemote: listServer,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cloudShape, resourceId } from '../../cloud/schema.js';
 import { targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 export const HETZNER_API = 'https://api.hetzner.cloud/v1';
 
@@ -22,3 +23,12 @@ export const HetznerTarget = z
     }
   });
 export type HetznerTarget = z.infer<typeof HetznerTarget>;
+
+export const hetznerSpec = defineSpec({
+  type: 'hetzner',
+  schema: HetznerTarget,
+  storage: 'cloud',
+  secrets: ['token'],
+  paths: [],
+  formats: [],
+});

@@ -1,6 +1,7 @@
 // The exact commands the target runs: pg_dumpall for a backup, psql for a restore, either through
 // `docker exec` into the container or locally against host/port. The password is never an argument.
 import type { CommandSpec } from '../../exec/command.js';
+import { clientCommand } from '../_dump/client.js';
 import type { PostgresTarget } from './schema.js';
 
 /** Restore stops at the first error (see README: restore into a fresh cluster). */
@@ -17,26 +18,10 @@ function connectionArgs(config: PostgresTarget): string[] {
   ];
 }
 
-/** Wraps a PostgreSQL client command: `docker exec [-i] [-u U] [-e PGPASSWORD] <container> CMD` or CMD itself. */
+/** A PostgreSQL client command through `docker exec` or locally; the password as PGPASSWORD in its env. */
 function wrap(config: PostgresTarget, program: string, args: string[], interactive: boolean): CommandSpec {
-  const env = config.password !== undefined ? { PGPASSWORD: config.password } : undefined;
-  const secretEnv = env ? ['PGPASSWORD'] : [];
-  if (config.container === undefined) return { file: program, args, env, secretEnv };
-  return {
-    file: config.docker_command,
-    args: [
-      'exec',
-      ...(interactive ? ['-i'] : []),
-      ...(config.exec_user !== undefined ? ['-u', config.exec_user] : []),
-      // Without `=value` docker takes the value from its own environment, so it never shows in argv.
-      ...(env ? ['-e', 'PGPASSWORD'] : []),
-      config.container,
-      program,
-      ...args,
-    ],
-    env,
-    secretEnv,
-  };
+  const secretEnv = config.password !== undefined ? { PGPASSWORD: config.password } : undefined;
+  return clientCommand(config, { program, args, secretEnv, interactive });
 }
 
 /** `pg_dumpall --username U [--host H] [--port P] --no-password [extra_args]`, wrapped. */

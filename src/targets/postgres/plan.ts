@@ -2,11 +2,11 @@
 // program that must run (docker, or pg_dumpall) is on PATH.
 import { CODEC_SUFFIX } from '../../archive/codec.js';
 import { join } from 'node:path';
-import { PG_DUMPALL_CLOSING_LINE } from '../../archive/content-check.js';
 import { formatCommand } from '../../exec/command.js';
 import { findProgram } from '../../exec/which.js';
 import type { Plan, PlanContext } from '../types.js';
 import { dumpCommand, restoreCommand } from './commands.js';
+import { PG_DUMPALL_CLOSING_LINE } from './dump.js';
 import type { PostgresTarget } from './schema.js';
 
 export async function planDump(ctx: PlanContext, config: PostgresTarget): Promise<Plan> {

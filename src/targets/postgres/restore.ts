@@ -3,20 +3,19 @@
 // statement that always fails (CREATE ROLE for the role psql connects as) is left out on the way.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AgeDecrypt } from '../../archive/decrypt.js';
-import { codecOf, restoreDecompressorFor } from '../../archive/codec.js';
+import { plainStages } from '../../archive/codec.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { errorMessage } from '../../util/errors.js';
-import type { RestoreArchive, RestoreContext } from '../types.js';
+import type { ArchiveRef, RestoreContext } from '../types.js';
 import { restoreCommand } from './commands.js';
 import { explainFailure, PostgresError } from './failures.js';
 import { OwnRoleFilter, ownRoleStatements } from './own-role.js';
 import type { PostgresTarget } from './schema.js';
 
 /** Feeds a (verified) `.sql.gz` dump to psql; throws with psql's errors when it stops. */
-export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: RestoreArchive): Promise<void> {
-  if (!archive.ext.startsWith('sql.')) {
+export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, archive: ArchiveRef): Promise<void> {
+  if (archive.format !== 'sql') {
     throw new PostgresError(
       `target "${config.name}" restores pg_dumpall dumps (.sql.gz, .sql.zst), not .${archive.ext} archives`,
     );
@@ -34,13 +33,7 @@ export async function restoreDump(ctx: RestoreContext, config: PostgresTarget, a
   let feedError: unknown;
   try {
     if (!child.stdin) throw new PostgresError('psql has no stdin');
-    const decrypt = archive.identity ? [new AgeDecrypt(archive.identity)] : [];
-    await pipeline(
-      [createReadStream(archive.path), ...decrypt, restoreDecompressorFor(codecOf(archive.ext)), filter, child.stdin],
-      {
-        signal: ctx.signal,
-      },
-    );
+    await pipeline([createReadStream(archive.path), ...plainStages(archive), filter, child.stdin], { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // psql exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.

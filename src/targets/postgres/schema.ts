@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intLike, targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 /** Docker's own rule for container names (ids match it too); nothing a shell or an option parser could misread. */
 export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -47,3 +48,12 @@ export const PostgresTarget = z
     path: ['exec_user'],
   });
 export type PostgresTarget = z.infer<typeof PostgresTarget>;
+
+export const postgresSpec = defineSpec({
+  type: 'postgres',
+  schema: PostgresTarget,
+  storage: 'archive',
+  secrets: ['password'],
+  paths: [],
+  formats: ['sql'],
+});

@@ -57,7 +57,7 @@ async function archive(
   let info;
   try {
     info = await ctx.archive.write({
-      ext: 'tar.gz',
+      format: 'tar',
       source: source.stream,
       describe: {
         url: config.url,

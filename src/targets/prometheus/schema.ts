@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boolLike, duration, targetBaseShape } from '../../config/common.js';
+import { defineSpec } from '../types.js';
 
 /** The TSDB path of the official image (`prom/prometheus`), used inside a container when `data_dir` is not set. */
 export const CONTAINER_DATA_DIR = '/prometheus';
@@ -38,6 +39,15 @@ export const PrometheusTarget = z
     }
   });
 export type PrometheusTarget = z.infer<typeof PrometheusTarget>;
+
+export const prometheusSpec = defineSpec({
+  type: 'prometheus',
+  schema: PrometheusTarget,
+  storage: 'archive',
+  secrets: ['bearer_token', 'basic_auth.password', 'headers.*'],
+  paths: ['data_dir'],
+  formats: ['tar'],
+});
 
 /** Where the snapshots live: a host folder, or a folder inside a container. */
 export function dataDirOf(config: PrometheusTarget): string {

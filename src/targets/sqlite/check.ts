@@ -1,0 +1,32 @@
+// The content check of `.db` archives: the decompressed bytes become a temporary database, and
+// `PRAGMA integrity_check` must answer "ok"; the temporary copy is removed in every outcome.
+import { createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { ContentCheck } from '../../archive/content-check.js';
+import { childEnv } from '../../exec/env.js';
+
+export function integrityCheck(sqlite3: string, env: NodeJS.ProcessEnv): ContentCheck {
+  const dir = mkdtempSync(join(tmpdir(), 'snapshotter-sqlite-check-'));
+  const file = join(dir, 'check.db');
+  const sink = createWriteStream(file, { mode: 0o600 });
+  return {
+    sink,
+    result: async () => {
+      const r = await execa(sqlite3, ['-bail', '-readonly', file, 'PRAGMA integrity_check;'], {
+        env: childEnv(env),
+        extendEnv: false,
+        reject: false,
+      });
+      if (r.exitCode !== 0 || r.stdout.trim() !== 'ok') {
+        throw new Error(
+          `not a sound SQLite database: PRAGMA integrity_check said ${JSON.stringify((r.stdout || r.stderr).trim().slice(0, 500))}`,
+        );
+      }
+      return null;
+    },
+    close: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
+}
