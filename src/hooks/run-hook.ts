@@ -1,6 +1,6 @@
 // Runs one hook: its own process group (killed on timeout or, for `before`, on interruption), the minimal
 // environment, every output line to the log (masked), and a result with exit code and duration for the report.
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { formatCommand, type CommandSpec } from '../exec/command.js';
 import { describeExit } from '../exec/errors.js';
 import { startProcess } from '../exec/runner.js';
@@ -65,10 +65,13 @@ export async function runHook(scope: HookScope, hook: Hook, facts: HookFacts): P
       { ...hookSpec(hook), env: hookEnv(scope.env, facts) },
       { signal, redactor: scope.redactor, env: {} },
     );
-    const out = child.stdout.pipe(log('stdout'));
-    const err = child.stderr.pipe(log('stderr'));
+    // pipeline, not pipe: when the runner destroys the pipes of a killed hook (a descendant may hold them open),
+    // the log side ends too instead of waiting forever for an end that never comes.
+    const out = log('stdout');
+    const err = log('stderr');
+    const drained = [pipeline(child.stdout, out), pipeline(child.stderr, err)].map((p) => p.catch(() => undefined));
     const exit = await child.exited;
-    await Promise.all([finished(out), finished(err)]);
+    await Promise.all(drained);
     const duration = seconds(started, scope.now());
     let error: string | null = null;
     if (exit.exitCode !== 0) {
