@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processAlive } from '../util/process-alive.js';
 
 export interface TempOwner {
   /** 8 hex digits of sha256(hostname); absent in names written before owners were recorded. */
@@ -39,15 +40,6 @@ export function parseOwner(afterMarker: string): TempOwner | undefined {
   if (full) return { host: full[1]!, boot: full[2]!, pid: Number(full[3]) };
   const legacy = /^(\d+)-[0-9a-z]*$/.exec(afterMarker);
   return legacy ? { pid: Number(legacy[1]) } : undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** True only when the owner is provably gone: this host, and an earlier boot or a pid that no longer runs. */

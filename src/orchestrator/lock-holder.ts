@@ -1,6 +1,7 @@
 // Who holds a lock and whether that holder is provably gone: the boot it ran in (/proc/sys/kernel/random/boot_id)
 // and its process start time (/proc/<pid>/stat field 22) tell a live run from a dead one whose PID was reused.
 import { readFile } from 'node:fs/promises';
+import { processAlive } from '../util/process-alive.js';
 
 export interface LockInfo {
   pid: number;
@@ -26,15 +27,6 @@ export async function processStart(pid: number): Promise<string | undefined> {
   // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return fields[22 - 3];
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A lock file's content, or undefined when it is empty or not a lock of ours. */

@@ -1,0 +1,9 @@
+// Whether a process id names a running process (EPERM: it runs, as another user).
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
