@@ -5,6 +5,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, gunzip, type Gunzip } from 'node:zlib';
 import { errorMessage } from '../util/errors.js';
+import { ByteQueue } from './byte-queue.js';
 import { MAX_MEMBER_SIZE, probeMember, type MemberProbe } from './gzip-members.js';
 import { defaultInFlight } from './parallel-blocks.js';
 
@@ -27,8 +28,7 @@ function gunzipMember(member: Buffer, offset: number): Promise<Buffer> {
 
 export class ParallelGunzip extends Transform {
   private readonly inFlight: number;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
+  private readonly queue = new ByteQueue();
   /** Compressed bytes consumed so far (the offset of the next member). */
   private offset = 0;
   private readonly jobs: Promise<Buffer>[] = [];
@@ -49,8 +49,7 @@ export class ParallelGunzip extends Transform {
       this.feedSequential(chunk).then(() => callback(), callback);
       return;
     }
-    this.buffered.push(chunk);
-    this.bufferedBytes += chunk.length;
+    this.queue.push(chunk);
     this.cutMembers().then(() => callback(), callback);
   }
 
@@ -66,8 +65,8 @@ export class ParallelGunzip extends Transform {
       await Promise.race([this.sequentialFailed, new Promise<void>((resolve) => inner.once('end', resolve).end())]);
       return;
     }
-    if (this.offset === 0 && this.bufferedBytes === 0) throw new Error('unexpected end of file: the file is empty');
-    if (this.bufferedBytes > 0) {
+    if (this.offset === 0 && this.queue.length === 0) throw new Error('unexpected end of file: the file is empty');
+    if (this.queue.length > 0) {
       throw new Error(`unexpected end of file: the gzip member at byte ${this.offset} is incomplete (truncated file)`);
     }
   }
@@ -76,7 +75,7 @@ export class ParallelGunzip extends Transform {
   private async cutMembers(): Promise<void> {
     for (;;) {
       let probe = this.probe(32);
-      if (probe.kind === 'need-more' && this.bufferedBytes > 32) probe = this.probe(65_547);
+      if (probe.kind === 'need-more' && this.queue.length > 32) probe = this.probe(65_547);
       if (probe.kind === 'need-more') return;
       if (probe.kind === 'plain') {
         if (this.indexed) throw new Error(`the gzip member header at byte ${this.offset} is damaged`);
@@ -86,7 +85,7 @@ export class ParallelGunzip extends Transform {
       }
       if (!probe.canonical) throw new Error(`the gzip member header at byte ${this.offset} is damaged`);
       this.indexed = true;
-      if (this.bufferedBytes < probe.length) return;
+      if (this.queue.length < probe.length) return;
       const offset = this.offset;
       const job = gunzipMember(this.takeBytes(probe.length), offset);
       job.catch(() => undefined); // surfaced in order by drain()
@@ -99,7 +98,7 @@ export class ParallelGunzip extends Transform {
   /** Probes the member header at the current offset; a damaged header of ours fails with its offset. */
   private probe(bytes: number): MemberProbe {
     try {
-      return probeMember(this.peek(Math.min(this.bufferedBytes, bytes)));
+      return probeMember(this.queue.peek(Math.min(this.queue.length, bytes)));
     } catch (error) {
       throw new Error(`at byte ${this.offset}: ${errorMessage(error)}`, { cause: error });
     }
@@ -126,9 +125,7 @@ export class ParallelGunzip extends Transform {
     });
     this.sequentialFailed.catch(() => undefined);
     this.sequential = inner;
-    const rest = this.buffered;
-    this.buffered = [];
-    this.bufferedBytes = 0;
+    const rest = this.queue.takeAll();
     for (const chunk of rest) await this.feedSequential(chunk);
   }
 
@@ -141,43 +138,10 @@ export class ParallelGunzip extends Transform {
     }
   }
 
-  /** The first `bytes` buffered bytes, without consuming them. */
-  private peek(bytes: number): Buffer {
-    const first = this.buffered[0];
-    if (!first) return Buffer.alloc(0);
-    if (first.length >= bytes) return first.subarray(0, bytes);
-    const parts: Buffer[] = [];
-    let got = 0;
-    for (const chunk of this.buffered) {
-      if (got >= bytes) break;
-      parts.push(chunk);
-      got += chunk.length;
-    }
-    return Buffer.concat(parts, got).subarray(0, bytes);
-  }
-
   /** Consumes the first `bytes` buffered bytes as one Buffer (a copy only when they span chunks). */
   private takeBytes(bytes: number): Buffer {
     if (bytes > MAX_MEMBER_SIZE) throw new Error(`gzip member at byte ${this.offset} is too large`);
-    const first = this.buffered[0]!;
-    let out: Buffer;
-    if (first.length >= bytes) {
-      out = first.subarray(0, bytes);
-      if (first.length === bytes) this.buffered.shift();
-      else this.buffered[0] = first.subarray(bytes);
-    } else {
-      out = Buffer.allocUnsafe(bytes);
-      let filled = 0;
-      while (filled < bytes) {
-        const chunk = this.buffered[0]!;
-        const n = Math.min(chunk.length, bytes - filled);
-        chunk.copy(out, filled, 0, n);
-        filled += n;
-        if (n === chunk.length) this.buffered.shift();
-        else this.buffered[0] = chunk.subarray(n);
-      }
-    }
-    this.bufferedBytes -= bytes;
+    const out = this.queue.take(bytes);
     this.offset += bytes;
     return out;
   }
