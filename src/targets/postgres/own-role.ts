@@ -11,12 +11,10 @@ function identifierForms(role: string): string[] {
   return /^[a-z_][a-z0-9_$]*$/.test(role) ? [role, quoted] : [quoted];
 }
 
-/** The statements about the restoring role that cannot succeed while it is connected. */
-export function ownRoleStatements(role: string): Set<string> {
-  return existingRoleStatements(role, []);
-}
-
-/** The restoring role's statements plus `CREATE ROLE x;` for every role the target cluster already has. */
+/**
+ * The statements that cannot succeed: about the restoring role (it exists and is connected), and `CREATE ROLE x;`
+ * for every role the target cluster already has.
+ */
 export function existingRoleStatements(own: string, existing: readonly string[]): Set<string> {
   const lines = new Set<string>();
   for (const id of identifierForms(own)) {

@@ -1,5 +1,6 @@
 // Read-only questions to the server through the same path the dump takes (docker exec or the local client, the
 // same user and password): does it answer, which databases allow connections, which roles exist.
+import { ProcessError } from '../../exec/errors.js';
 import { startProcess } from '../../exec/runner.js';
 import type { Logger } from '../../logging/logger.js';
 import type { Redactor } from '../../util/redact.js';
@@ -38,9 +39,12 @@ export async function queryRows(ctx: QueryContext, config: PostgresTarget, sql: 
   });
   const exit = await child.exited;
   if (exit.exitCode !== 0) {
-    const timedOut = exit.stopped && !ctx.signal.aborted;
-    const fallback = timedOut ? `PostgreSQL did not answer within ${QUERY_TIMEOUT_MS / 1000}s` : 'PostgreSQL did not answer';
-    throw explainExit(config, 'psql', child.command, exit, postgresError, fallback);
+    if (exit.stopped && !ctx.signal.aborted && size <= MAX_OUTPUT) {
+      throw postgresError(`PostgreSQL did not answer within ${QUERY_TIMEOUT_MS / 1000}s`, {
+        cause: new ProcessError(child.command, exit),
+      });
+    }
+    throw explainExit(config, 'psql', child.command, exit, postgresError, 'PostgreSQL did not answer');
   }
   return Buffer.concat(chunks)
     .toString('utf8')
