@@ -96,6 +96,19 @@ describe.skipIf(!enabled)('target postgres: failures and plans', () => {
     expect(existsSync(join(dir, 'backups'))).toBe(false);
   });
 
+  it('takes --database/--jobs/--host/--port/--user only where they mean something', async () => {
+    const dir = tmpDir();
+    const config = join(dir, 'snapshotter.yaml');
+    writeFileSync(config, `backup_dir: ${dir}/backups\ntargets:\n  - { name: shop, type: mysql, container: db }\n`);
+    const archive = join(dir, 'shop-20240101T000000Z.sql.gz');
+    const other = await runCli(['restore', archive, '--target', 'shop', '--database', 'a', '--yes', '-c', config]);
+    expect(other.exitCode).toBe(64);
+    expect(other.stderr).toContain('--database: not an option for restoring a mysql target');
+    const folder = await runCli(['restore', archive, '--to', dir, '--host', 'h']);
+    expect(folder.exitCode).toBe(64);
+    expect(folder.stderr).toContain('apply to --target NAME (without --to)');
+  });
+
   it('rejects container names a shell or docker could misread', async () => {
     for (const container of ['pg; rm -rf /', '-it', 'pg a', '$(id)', '']) {
       const parsed = PostgresTarget.safeParse({ name: 'db', type: 'postgres', container });
