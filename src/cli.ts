@@ -92,6 +92,11 @@ export function buildProgram(setExit: (code: number) => void, io: Io): Command {
     .option('--max-size <size>', 'stop when the archive inflates past this size (default: free space in DIR)')
     .option('--max-ratio <n>', 'stop when the decompression ratio passes n:1 after 64 MiB (default 200; 0 turns it off)')
     .option('--identity <file>', 'age identity file for an encrypted archive (default: $SNAPSHOTTER_AGE_IDENTITY_FILE)')
+    .option('--database <name>', 'with --target: the one database to restore from an archive that holds several')
+    .option('--jobs <n>', 'with --database: parallel restore jobs (local client only)')
+    .option('--host <host>', "with --target: restore into this server instead of the target's own")
+    .option('--port <port>', 'with --target: the port of the server to restore into')
+    .option('--user <user>', 'with --target: the role to restore as')
     .action(async (archive: string | undefined, options: RestoreOptions) =>
       setExit(await (await import('./commands/restore.js')).restoreCommand(archive, options, io)),
     );

@@ -9,7 +9,7 @@ import type { TargetBase } from '../config/common.js';
 import type { RestoreLimits } from '../restore/limits.js';
 import { readManifestOf, RestoreError, verifyWithinLimits } from '../restore/restore-archive.js';
 import type { ProgressLine } from '../restore/progress.js';
-import type { ArchiveRef, RestoreContext, TargetModule } from '../targets/types.js';
+import type { ArchiveRef, RestoreContext, RestoreRequest, TargetModule } from '../targets/types.js';
 import { UsageError } from '../util/errors.js';
 
 export interface TargetRestoreOptions {
@@ -57,6 +57,12 @@ export async function restoreIntoTarget(
     throw new UsageError(
       `target "${config.name}" (type ${config.type}) cannot restore into its source: extract its archive with --to DIR`,
     );
+  }
+  const unsupported = Object.entries(ctx.request ?? {})
+    .filter(([key, value]) => value !== undefined && !(module.restoreOptions ?? []).includes(key as keyof RestoreRequest))
+    .map(([key]) => `--${key}`);
+  if (unsupported.length > 0) {
+    throw new UsageError(`${unsupported.join(', ')}: not an option for restoring a ${config.type} target`);
   }
   const { encrypted, ...ref } = archiveRef(archive);
   const what = `${basename(archive)} into target "${config.name}" (${config.type})`;

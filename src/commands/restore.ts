@@ -13,6 +13,7 @@ import { loadTarget, registryChecks, targetSpec, type TargetConfig } from '../ta
 import { parseSize } from '../util/duration.js';
 import { ConfigError, errorMessage, UsageError } from '../util/errors.js';
 import { Redactor } from '../util/redact.js';
+import type { RestoreRequest } from '../targets/types.js';
 import { restoreFileInto } from './restore-file.js';
 import { formatAction, formatSummary, prometheusReminder } from './restore-output.js';
 import { restoreIntoTarget, terminalConfirm } from './restore-target.js';
@@ -32,6 +33,36 @@ export interface RestoreOptions extends GlobalOptions {
   maxRatio?: string;
   identity?: string;
   remote?: string;
+  database?: string;
+  jobs?: string;
+  host?: string;
+  port?: string;
+  user?: string;
+}
+
+/** `--database/--jobs/--host/--port/--user` as the target type's restore takes them. */
+function requestFrom(o: RestoreOptions): RestoreRequest {
+  const count = (flag: string, value: string | undefined, max: number): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new UsageError(`${flag} ${value}: a whole number from 1 to ${max}`);
+    return n;
+  };
+  for (const [flag, value] of [
+    ['--database', o.database],
+    ['--host', o.host],
+    ['--user', o.user],
+  ] as const) {
+    if (value !== undefined && !/^[^-\s]/.test(value))
+      throw new UsageError(`${flag} ${value}: must not start with "-" or a space`);
+  }
+  return {
+    database: o.database,
+    jobs: count('--jobs', o.jobs, 64),
+    host: o.host,
+    port: count('--port', o.port, 65535),
+    user: o.user,
+  };
 }
 
 /** Rejects option combinations that do not say one clear thing. */
@@ -44,6 +75,9 @@ function checkUsage(archive: string | undefined, o: RestoreOptions): void {
   }
   if (!o.to && !o.target) throw new UsageError('say where to restore: --to DIR (extract into a folder) or --target NAME');
   if (!o.to && (o.force || (o.path?.length ?? 0) > 0)) throw new UsageError('--force and --path apply to --to DIR');
+  const request = [o.database, o.jobs, o.host, o.port, o.user].some((v) => v !== undefined);
+  if (request && o.to)
+    throw new UsageError('--database, --jobs, --host, --port and --user apply to --target NAME (without --to)');
 }
 
 function limitsFrom(o: RestoreOptions): { maxSize: number | undefined; maxRatio: number } {
@@ -134,6 +168,7 @@ async function intoTarget(
     env: withoutIdentity(io.env),
     stdout: io.stdout,
     stderr: io.stderr,
+    request: requestFrom(o),
   };
   const message = await restoreIntoTarget(ctx, await loadTarget(target), target, archive, {
     checks: registryChecks(io.env),

@@ -57,8 +57,22 @@ export interface RemoteBackup {
   state: string;
 }
 
+/** The `restore --target` options a type may take (it lists them in `restoreOptions`): which part, how, where. */
+export interface RestoreRequest {
+  /** `--database NAME`: the one database to restore from an archive that holds several. */
+  database?: string | undefined;
+  /** `--jobs N`: parallel restore jobs. */
+  jobs?: number | undefined;
+  /** `--host H` / `--port P` / `--user U`: restore into another server than the target's own. */
+  host?: string | undefined;
+  port?: number | undefined;
+  user?: string | undefined;
+}
+
 /** What `snapshotter restore ARCHIVE --target NAME` hands a target that can restore its own archives. */
 export interface RestoreContext {
+  /** The restore options given on the command line (only those the type lists in `restoreOptions`). */
+  request?: RestoreRequest;
   target: string;
   logger: Logger;
   signal: AbortSignal;
@@ -116,6 +130,8 @@ export interface TargetModule<C extends TargetBase> extends TargetSpec<C> {
   listRemote?(ctx: PlanContext, config: C): Promise<RemoteBackup[]>;
   /** The content check of one of its formats, for verify-after-write and `snapshotter verify`. */
   check?(format: string, env: NodeJS.ProcessEnv): ContentCheck;
+  /** The `restore --target` options this type takes; any other one given is a usage error. */
+  restoreOptions?: readonly (keyof RestoreRequest)[];
   /** Feeds a verified archive back into its source (`restore --target NAME`); absent where that makes no sense. */
   restore?(ctx: RestoreContext, config: C, archive: ArchiveRef): Promise<void>;
   /**

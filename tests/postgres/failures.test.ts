@@ -1,5 +1,6 @@
 // The postgres target's failures (no server needed: the docker stand-in plays truncated, failing, missing,
-// stopped and hanging containers), the dry run, verify of a truncated dump, and container-name validation.
+// stopped and hanging containers), the dry run (against a server that does not answer), verify of a truncated
+// dump, and container-name validation.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,8 +86,27 @@ describe.skipIf(!enabled)('target postgres: failures and plans', () => {
     expect(result.stdout).toContain('run no-such-podman exec pg-a pg_dumpall --username postgres --no-password');
     expect(result.stdout).toContain('! no-such-podman (docker_command) was not found on PATH');
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);
-    expect(dockerCalls(dir)).toEqual([]);
+    // The server does not answer (nothing listens on port 1): the read-only query through the same docker exec
+    // path says so, naming the target; nothing but that query ran.
+    expect(result.stdout).toMatch(/! target "db": PostgreSQL did not answer a read-only query: .*psql/);
+    expect(dockerCalls(dir).map((call) => call.argv.slice(0, 7))).toEqual([
+      ['exec', '-u', 'postgres', '-e', 'PGPASSWORD', 'pg-a', 'psql'],
+    ]);
+    expect(dockerCalls(dir)[0]!.argv).toContain('--tuples-only');
     expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+
+  it('takes --database/--jobs/--host/--port/--user only where they mean something', async () => {
+    const dir = tmpDir();
+    const config = join(dir, 'snapshotter.yaml');
+    writeFileSync(config, `backup_dir: ${dir}/backups\ntargets:\n  - { name: shop, type: mysql, container: db }\n`);
+    const archive = join(dir, 'shop-20240101T000000Z.sql.gz');
+    const other = await runCli(['restore', archive, '--target', 'shop', '--database', 'a', '--yes', '-c', config]);
+    expect(other.exitCode).toBe(64);
+    expect(other.stderr).toContain('--database: not an option for restoring a mysql target');
+    const folder = await runCli(['restore', archive, '--to', dir, '--host', 'h']);
+    expect(folder.exitCode).toBe(64);
+    expect(folder.stderr).toContain('apply to --target NAME (without --to)');
   });
 
   it('rejects container names a shell or docker could misread', async () => {

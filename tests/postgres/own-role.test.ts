@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { OwnRoleFilter, ownRoleStatements } from '../../src/targets/postgres/own-role.js';
+import { OwnRoleFilter, existingRoleStatements } from '../../src/targets/postgres/own-role.js';
 
 const DUMP = [
   '--',
@@ -22,8 +22,8 @@ const DUMP = [
   '',
 ].join('\n');
 
-async function filtered(role: string, chunks: Buffer[]): Promise<{ text: string; skipped: string[] }> {
-  const filter = new OwnRoleFilter(ownRoleStatements(role));
+async function filtered(role: string, chunks: Buffer[], existing: string[] = []): Promise<{ text: string; skipped: string[] }> {
+  const filter = new OwnRoleFilter(existingRoleStatements(role, existing));
   const out = await buffer(Readable.from(chunks).pipe(filter));
   return { text: out.toString('utf8'), skipped: filter.skipped };
 }
@@ -56,5 +56,21 @@ describe('OwnRoleFilter', () => {
   it('matches quoted role names as pg_dumpall writes them', async () => {
     const { skipped } = await filtered('Zoë', [Buffer.from(DUMP)]);
     expect(skipped).toEqual(['DROP ROLE IF EXISTS "Zoë";', 'CREATE ROLE "Zoë";']);
+  });
+  it("leaves out CREATE ROLE for the server's existing roles only, and keeps their ALTER ROLE", async () => {
+    const dump = Buffer.from(
+      [
+        'CREATE ROLE app;',
+        'ALTER ROLE app WITH LOGIN;',
+        'CREATE ROLE app_2;',
+        'CREATE ROLE "Zoë";',
+        '\\connect app',
+        'CREATE ROLE app;',
+        '',
+      ].join('\n'),
+    );
+    const { text, skipped } = await filtered('postgres', [dump], ['app', 'Zoë', 'pg_monitor']);
+    expect(skipped).toEqual(['CREATE ROLE app;', 'CREATE ROLE "Zoë";']);
+    expect(text).toBe(['ALTER ROLE app WITH LOGIN;', 'CREATE ROLE app_2;', '\\connect app', 'CREATE ROLE app;', ''].join('\n'));
   });
 });

@@ -1,7 +1,7 @@
 // Real PostgreSQL clusters for tests: initdb once (as the `postgres` user when the tests run as root), copy the
 // fresh data folder per cluster, start each on 127.0.0.1 and a free port with its socket in the temp folder.
 import { execa } from 'execa';
-import { appendFileSync, cpSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findBinary } from '../helpers/binaries.js';
@@ -10,12 +10,16 @@ import { freePort } from '../helpers/net.js';
 export const PG_BIN_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
 export function pgBinaries(): Record<string, string | undefined> {
-  return Object.fromEntries(['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_dumpall'].map((n) => [n, findBinary(n, PG_BIN_DIRS)]));
+  return Object.fromEntries(
+    ['initdb', 'pg_ctl', 'postgres', 'psql', 'pg_dumpall', 'pg_dump', 'pg_restore'].map((n) => [n, findBinary(n, PG_BIN_DIRS)]),
+  );
 }
 
 export interface PgCluster {
   port: number;
   dir: string;
+  /** The folder of its unix socket. */
+  socketDir: string;
   /** Runs SQL as the superuser over TCP (with the password); returns psql's unaligned output. */
   sql(database: string, text: string): Promise<string>;
   stop(): Promise<void>;
@@ -80,9 +84,15 @@ export async function startCluster(
   template: string,
   name: string,
   password: string,
+  /** pg_hba.conf lines put before the template's own (first match wins): `local all all peer`. */
+  hbaFirst: string[] = [],
 ): Promise<PgCluster> {
   const dir = join(base, name);
   cpSync(template, dir, { recursive: true });
+  if (hbaFirst.length > 0) {
+    const hba = join(dir, 'pg_hba.conf');
+    writeFileSync(hba, `${hbaFirst.join('\n')}\n${readFileSync(hba, 'utf8')}`);
+  }
   const socketDir = join(base, `${name}-sock`);
   mkdirSync(socketDir);
   await chownPostgres(dir, socketDir);
@@ -97,6 +107,7 @@ export async function startCluster(
   return {
     port,
     dir,
+    socketDir,
     async sql(database, text) {
       const result = await execa(
         psql,

@@ -146,6 +146,8 @@ describe.skipIf(!enabled)('target postgres', () => {
       '--no-password',
       '--no-psqlrc',
       '--quiet',
+      '--output',
+      '/dev/null',
       '-v',
       'ON_ERROR_STOP=1',
       '--dbname',

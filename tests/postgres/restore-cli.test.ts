@@ -91,6 +91,8 @@ describe.skipIf(!enabled)('snapshotter restore --target (postgres)', () => {
       '--no-password',
       '--no-psqlrc',
       '--quiet',
+      '--output',
+      '/dev/null',
       '-v',
       'ON_ERROR_STOP=1',
       '--dbname',

@@ -3,7 +3,7 @@
 import { closingLineCheck, hasClosingLine } from '../_dump/closing-line.js';
 import { dumpToArchive } from '../_dump/dump.js';
 import type { BackupOutcome, TargetContext } from '../types.js';
-import { dumpCommand } from './commands.js';
+import { checkOsUser, dumpCommand } from './commands.js';
 import { postgresError } from './failures.js';
 import type { PostgresTarget } from './schema.js';
 
@@ -14,6 +14,7 @@ export const pgDumpallCheck = () => closingLineCheck(PG_DUMPALL_CLOSING_LINE, 'p
 
 /** Runs pg_dumpall and writes its output as `<target>-<stamp>.sql.gz`, or throws and leaves nothing. */
 export function dumpCluster(ctx: TargetContext, config: PostgresTarget): Promise<BackupOutcome> {
+  checkOsUser(config);
   return dumpToArchive(ctx, {
     place: config,
     program: 'pg_dumpall',

@@ -12,6 +12,9 @@ export const postgresError = (message: string, options?: ErrorOptions): Postgres
 
 /** A PostgresError whose message leads with what went wrong, keeping the ProcessError as its cause. */
 export function explainFailure(config: PostgresTarget, program: string, command: string, exit: ProcessExit): Error {
-  const fallback = program === 'psql' ? 'psql failed: the restore stopped at the first error' : `${program} failed`;
+  const fallback =
+    program === 'psql' || program === 'pg_restore'
+      ? `${program} failed: the restore stopped at the first error`
+      : `${program} failed`;
   return explainExit(config, program, command, exit, postgresError, fallback);
 }

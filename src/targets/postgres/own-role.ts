@@ -1,6 +1,8 @@
-// pg_dumpall writes `CREATE ROLE <every role>;`, including the role psql restores as, which always exists: on a
-// fresh cluster that one statement fails (and with --clean, `DROP ROLE <it>` fails too). Restore stops at the
-// first error, so those lines, and only those, in the roles section (before the first \connect), are left out.
+// pg_dumpall writes `CREATE ROLE <every role>;`, then `ALTER ROLE <it> WITH ...` for its attributes. A role the
+// target cluster already has (always the one psql restores as; on a replacement server often all the application
+// roles) makes that CREATE fail, and restore stops at the first error. So exactly those CREATE ROLE lines (and
+// DROP ROLE of the connected role, which --clean writes) in the roles section, before the first \connect, are
+// left out; the ALTER ROLE that follows still gives the role the dump's attributes. Every other error stays fatal.
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** The identifier as pg_dumpall's fmtId writes it: bare when it is plain lower case, else double-quoted. */
@@ -9,14 +11,18 @@ function identifierForms(role: string): string[] {
   return /^[a-z_][a-z0-9_$]*$/.test(role) ? [role, quoted] : [quoted];
 }
 
-/** The statements about the restoring role that cannot succeed while it is connected. */
-export function ownRoleStatements(role: string): Set<string> {
+/**
+ * The statements that cannot succeed: about the restoring role (it exists and is connected), and `CREATE ROLE x;`
+ * for every role the target cluster already has.
+ */
+export function existingRoleStatements(own: string, existing: readonly string[]): Set<string> {
   const lines = new Set<string>();
-  for (const id of identifierForms(role)) {
+  for (const id of identifierForms(own)) {
     lines.add(`CREATE ROLE ${id};`);
     lines.add(`DROP ROLE ${id};`);
     lines.add(`DROP ROLE IF EXISTS ${id};`);
   }
+  for (const role of existing) for (const id of identifierForms(role)) lines.add(`CREATE ROLE ${id};`);
   return lines;
 }
 

@@ -1,0 +1,97 @@
+// `restore <db>-<stamp>.tar --target T --database NAME [--jobs N]`: one database out of a per-database archive.
+// The globals (roles, tablespaces) go first through psql — the database's owner and grantees must exist — with
+// CREATE ROLE left out for roles the server already has; then pg_restore --create makes the database and fills it,
+// stopping at the first error (a database of that name that exists already is one: restore into a fresh server,
+// or drop it first). Without --database nothing runs: the error names the databases the archive holds.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { plainStages } from '../../archive/codec.js';
+import { FILE_MODE } from '../../archive/atomic.js';
+import { tempName } from '../../archive/names.js';
+import { readTar } from '../../restore/tar-reader.js';
+import type { ArchiveRef, RestoreContext } from '../types.js';
+import { pgRestoreCommand } from './commands.js';
+import { feedClient, feedSql } from './feed.js';
+import { PostgresError } from './failures.js';
+import type { PostgresTarget } from './schema.js';
+import { databaseMember, GLOBALS_MEMBER, memberDatabase } from './tar-members.js';
+
+/** Reads the archive's plain tar stream (decrypted) entry by entry: a fresh read each time. */
+async function readArchive(archive: ArchiveRef, onEntry: Parameters<typeof readTar>[1]): Promise<void> {
+  const plain = new PassThrough();
+  const read = pipeline([createReadStream(archive.path), ...plainStages(archive), plain]).catch((error: unknown) => error);
+  try {
+    await readTar(plain, onEntry);
+  } finally {
+    plain.destroy();
+    await read;
+  }
+}
+
+/** The databases a per-database archive holds, in archive order. */
+export async function archivedDatabases(archive: ArchiveRef): Promise<string[]> {
+  const databases: string[] = [];
+  await readArchive(archive, (entry) => {
+    const database = memberDatabase(entry.path);
+    if (database !== undefined) databases.push(database);
+    return Promise.resolve();
+  });
+  return databases;
+}
+
+/** Calls `use` with the body of `member` (the rest of the archive is skipped). */
+async function withMember(archive: ArchiveRef, member: string, use: (body: Readable) => Promise<void>): Promise<void> {
+  let found = false;
+  await readArchive(archive, async (entry, body) => {
+    if (entry.path !== member || found) return;
+    found = true;
+    await use(Readable.from(body));
+  });
+  if (!found) throw new PostgresError(`${basename(archive.path)} holds no ${member}`);
+}
+
+export async function restoreDatabase(ctx: RestoreContext, config: PostgresTarget, archive: ArchiveRef): Promise<void> {
+  const name = basename(archive.path);
+  const database = ctx.request?.database;
+  const jobs = ctx.request?.jobs ?? 1;
+  const held = await archivedDatabases(archive);
+  const list = held.map((db) => JSON.stringify(db)).join(', ');
+  if (database === undefined) {
+    throw new PostgresError(`${name} holds the databases ${list}: choose one with --database NAME`);
+  }
+  if (!held.includes(database)) throw new PostgresError(`${name} holds no database "${database}"; it holds ${list}`);
+  if (jobs > 1 && config.container !== undefined) {
+    throw new PostgresError(
+      `--jobs ${jobs}: a parallel pg_restore reads a file, which the container cannot see; restore with one job, or with the local client`,
+    );
+  }
+  if (jobs > 1 && config.os_user !== undefined) {
+    throw new PostgresError(
+      `--jobs ${jobs}: a parallel restore as os_user ${config.os_user} is not supported; restore with one job`,
+    );
+  }
+  await withMember(archive, GLOBALS_MEMBER, (body) => feedSql(ctx, config, `${GLOBALS_MEMBER} of ${name}`, body, []));
+  const member = databaseMember(database);
+  const what = `${member} of ${name}`;
+  if (jobs === 1) {
+    await withMember(archive, member, (body) =>
+      feedClient(ctx, config, { program: 'pg_restore', command: pgRestoreCommand(config, { jobs }), what, source: body }),
+    );
+  } else {
+    // pg_restore --jobs needs a seekable file: the dump goes next to the archive for the restore's length only.
+    const file = join(dirname(archive.path), tempName(`${database}.dump`));
+    try {
+      await withMember(archive, member, (body) =>
+        pipeline(body, createWriteStream(file, { flags: 'wx', mode: FILE_MODE }), { signal: ctx.signal }),
+      );
+      const command = pgRestoreCommand(config, { jobs, file });
+      await feedClient(ctx, config, { program: 'pg_restore', command, what, source: Readable.from([]) });
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+  ctx.logger.info({ archive: archive.path, database }, 'restore finished');
+}
