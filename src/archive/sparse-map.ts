@@ -12,6 +12,9 @@ export class SparseMapError extends Error {
   override readonly name = 'SparseMapError';
 }
 
+/** An older GNU sparse format (0.0, 0.1): its structure is ordinary tar, but its content cannot be restored here. */
+export class SparseVersionError extends SparseMapError {}
+
 /** A sparse entry's real name and size, from its PAX records. */
 export interface SparseInfo {
   /** Byte string. */
@@ -19,14 +22,14 @@ export interface SparseInfo {
   realSize: number;
 }
 
-/** The sparse 1.0 description in PAX records, undefined for an ordinary entry; other sparse versions are refused. */
+/** The sparse 1.0 description in PAX records, undefined for an ordinary entry; other versions throw SparseVersionError. */
 export function sparseInfo(records: ReadonlyMap<string, string>): SparseInfo | undefined {
   const major = records.get('GNU.sparse.major');
   const minor = records.get('GNU.sparse.minor');
   if (major === undefined && !records.has('GNU.sparse.map') && !records.has('GNU.sparse.offset')) return undefined;
   if (major !== '1' || minor !== '0') {
     const version = major === undefined ? '0.x' : `${major}.${minor ?? '?'}`;
-    throw new SparseMapError(`GNU tar sparse format ${version} is not supported (only 1.0, GNU tar's default for PAX)`);
+    throw new SparseVersionError(`GNU tar sparse format ${version} is not supported (only 1.0, GNU tar's default for PAX)`);
   }
   const name = records.get('GNU.sparse.name');
   const realSize = Number(records.get('GNU.sparse.realsize'));

@@ -3,7 +3,7 @@
 // does (PAX and GNU long-name headers are not entries) and requires the end-of-archive marker, so a stream cut
 // anywhere — inside an entry or between two — fails. A GNU sparse 1.0 entry's map is read and checked against its
 // stored and real sizes (sparse-map.ts).
-import { SparseMapError, SparseMapParser, sparseInfo, type SparseInfo } from './sparse-map.js';
+import { SparseMapError, SparseMapParser, sparseInfo, SparseVersionError, type SparseInfo } from './sparse-map.js';
 
 const BLOCK = 512;
 /** Header types that describe the next entry rather than being one. */
@@ -67,6 +67,7 @@ function paxFields(body: Buffer, offset: number): { size: number | undefined; sp
   try {
     return { size, sparse: sparseInfo(sparse) };
   } catch (error) {
+    if (error instanceof SparseVersionError) return { size, sparse: undefined }; // stored as plain data: sound tar
     throw new TarStructureError(`PAX header at byte ${offset}: ${(error as Error).message}`);
   }
 }

@@ -171,9 +171,10 @@ export async function readTar(
     const paxSize = pax.get('size');
     if (paxSize !== undefined) size = Number(paxSize);
     if (!Number.isSafeInteger(size) || size < 0) throw new TarReadError('an entry with a bad size');
-    const sparse = flag === '0' || flag === '\0' ? sparseOf(pax, name) : undefined;
+    const path = pax.get('GNU.sparse.name') ?? pax.get('path') ?? longName ?? (prefix ? `${prefix}/${name}` : name);
+    const sparse = flag === '0' || flag === '\0' ? sparseOf(pax, path) : undefined;
     const entry: TarEntry = {
-      path: sparse?.name ?? pax.get('path') ?? longName ?? (prefix ? `${prefix}/${name}` : name),
+      path,
       linkpath: pax.get('linkpath') ?? longLink ?? text(block, 157, 100),
       type: TYPES[flag] ?? `type ${JSON.stringify(flag)}`,
       size: flag === '5' ? 0 : (sparse?.realSize ?? size),
