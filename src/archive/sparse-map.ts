@@ -48,7 +48,7 @@ export interface SparseRegion {
  * do not overlap and lie inside the real size, and that the map and the regions fill the stored size exactly.
  */
 export class SparseMapParser {
-  /** The regions read so far (all of them once `done`). */
+  /** The regions read so far (all of them once `done`), when kept. */
   readonly regions: SparseRegion[] = [];
   /** Bytes the map takes, padding included, once `done`. */
   mapSize = 0;
@@ -59,10 +59,13 @@ export class SparseMapParser {
   private consumed = 0;
   private end = 0;
   private dataBytes = 0;
+  private seen = 0;
 
+  /** `keep`: collect the regions (restore needs them; a check does not). */
   constructor(
     private readonly realSize: number,
     private readonly storedSize: number,
+    private readonly keep = true,
   ) {}
 
   /** Feeds bytes of the entry's data; returns how many belong to the map (the rest is region data). */
@@ -103,7 +106,7 @@ export class SparseMapParser {
       this.region(this.pendingOffset, value);
       this.pendingOffset = undefined;
     }
-    if (this.count === this.regions.length && this.pendingOffset === undefined) this.finish();
+    if (this.count === this.seen && this.pendingOffset === undefined) this.finish();
   }
 
   private region(offset: number, length: number): void {
@@ -112,7 +115,8 @@ export class SparseMapParser {
     }
     this.end = offset + length;
     this.dataBytes += length;
-    this.regions.push({ offset, length });
+    this.seen += 1;
+    if (this.keep) this.regions.push({ offset, length });
   }
 
   private finish(): void {

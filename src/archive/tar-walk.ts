@@ -192,7 +192,7 @@ export class TarWalker {
   /** A sparse entry: its map is read from the start of its data. */
   private startMap(sparse: SparseInfo, size: number, offset: number): void {
     if (size === 0) throw new TarStructureError(`sparse entry at byte ${offset}: no sparse map`);
-    this.sparse = new SparseMapParser(sparse.realSize, size);
+    this.sparse = new SparseMapParser(sparse.realSize, size, false);
     this.sparseOffset = offset;
   }
 

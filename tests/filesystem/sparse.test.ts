@@ -54,7 +54,7 @@ describe('sparse files', () => {
       [100 * MiB, pattern(3 * MiB, 2)],
       [BIG - 8192, pattern(8192, 3)],
     ]);
-    tail = join(source, 'ends-in-a-hole.bin');
+    tail = join(source, `${'ends-in-a-hole-'.repeat(8)}.bin`); // a name longer than ustar's 100 bytes
     sparseFile(tail, 64 * MiB + 100, [[MiB, pattern(4096, 4)]]);
     writeFileSync(
       join(dir, 'snapshotter.yaml'),

@@ -10,7 +10,7 @@
 import { closeSync, fstatSync, read } from 'node:fs';
 import type { PackOptions } from './pack.js';
 import { checkUnchanged, readAt, READ_SIZE, type LargeFile } from './read-large.js';
-import { isShortAscii, padding } from './tar-entry.js';
+import { padding } from './tar-entry.js';
 import { paxRecord } from './tar-pax.js';
 import { padded } from './tar-stage.js';
 
@@ -72,8 +72,7 @@ export async function findDataRegions(fd: number, size: number, signal?: AbortSi
 function standInName(rel: string): string {
   const slash = rel.lastIndexOf('/');
   const name = `${slash < 0 ? '.' : rel.slice(0, slash)}/GNUSparseFile.0/${rel.slice(slash + 1)}`;
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').slice(0, 100);
-  return isShortAscii(ascii, 100) ? ascii : 'GNUSparseFile.0';
+  return name.replace(/[^\x20-\x7e]/g, '_').slice(0, 100);
 }
 
 /** The header records, map and stored size of a sparse file `rel` (a byte string) of `size` bytes. */
