@@ -16,7 +16,7 @@ import { PathAccess } from './path-access.js';
 import { END_OF_ARCHIVE, entryType, type EntryMeta } from './tar-entry.js';
 import { TarStage } from './tar-stage.js';
 import { checkUnchanged, readLarge, type LargeFile } from './read-large.js';
-import { findDataRegions, hasHoles, readSparse, sparseLayout, type SparseLayout } from './sparse-file.js';
+import { findDataRegions, hasHoles, readSparse, sparseLayout } from './sparse-file.js';
 
 /** Files up to this size are read synchronously into the stage; larger ones stream in READ_SIZE reads. */
 const SMALL_FILE = 256 * 1024;
@@ -120,19 +120,19 @@ async function* packLarge(walk: Walk, file: LargeFile): AsyncGenerator<Buffer> {
     return;
   }
   const { fd, stat } = file;
-  let layout: SparseLayout | undefined;
+  let handedOver = false; // from then on the reader closes the file
   try {
     const regions = await findDataRegions(fd, stat.size, walk.options.signal);
-    layout = regions && sparseLayout(rel, stat.size, regions);
+    const layout = regions && sparseLayout(rel, stat.size, regions);
     const size = layout?.storedSize ?? stat.size;
     stageHeader(walk, { path: layout?.name ?? rel, stat, type: 'File', size, uname: '', gname: '' }, fd, layout?.records);
-  } catch (error) {
-    closeSync(fd);
-    throw error;
+    walk.stage.flush();
+    yield* walk.stage.drain();
+    handedOver = true;
+    yield* layout ? readSparse(walk.options, file, layout) : readLarge(walk.options, file);
+  } finally {
+    if (!handedOver) closeSync(fd);
   }
-  walk.stage.flush();
-  yield* walk.stage.drain();
-  yield* layout ? readSparse(walk.options, file, layout) : readLarge(walk.options, file);
 }
 
 /** Stages one path (and queues a folder's children); returns a large file still to be streamed. */
