@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TarWalker } from '../../src/archive/tar-walk.js';
 import { packPaths } from '../../src/targets/filesystem/pack.js';
+import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
 
 const MiB = 1024 * 1024;
@@ -36,7 +37,9 @@ function sparseFile(path: string, size: number, regions: [number, Buffer][]): vo
 const pattern = (length: number, seed: number): Buffer =>
   Buffer.from(Array.from({ length }, (_, i) => ((i * 31 + seed) % 251) | 1));
 
-describe('sparse files', () => {
+const readers = requireBinaries('sparse files', { tar: findBinary('tar'), cmp: findBinary('cmp') });
+
+describe.runIf(readers)('sparse files', () => {
   let dir: string;
   let big: string;
   let tail: string;
