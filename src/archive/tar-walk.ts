@@ -1,7 +1,9 @@
 // A fast structural walk of a tar stream: every 512-byte header is checked (checksum, numeric fields, PAX
 // records) and every entry's data is skipped by its size without being copied. It counts entries as node-tar
 // does (PAX and GNU long-name headers are not entries) and requires the end-of-archive marker, so a stream cut
-// anywhere — inside an entry or between two — fails.
+// anywhere — inside an entry or between two — fails. A GNU sparse 1.0 entry's map is read and checked against its
+// stored and real sizes (sparse-map.ts).
+import { SparseMapError, SparseMapParser, sparseInfo, SparseVersionError, type SparseInfo } from './sparse-map.js';
 
 const BLOCK = 512;
 /** Header types that describe the next entry rather than being one. */
@@ -40,9 +42,10 @@ function parseNumber(block: Buffer, at: number, size: number, what: string, offs
   return value;
 }
 
-/** The `size` record of a PAX extended header body, if any; malformed records fail. */
-function paxSize(body: Buffer, offset: number): number | undefined {
+/** The `size` record of a PAX extended header body, if any, and its sparse description; malformed records fail. */
+function paxFields(body: Buffer, offset: number): { size: number | undefined; sparse: SparseInfo | undefined } {
   let size: number | undefined;
+  const sparse = new Map<string, string>();
   for (let at = 0; at < body.length;) {
     if (body[at] === 0) break; // NUL padding
     const space = body.indexOf(0x20, at);
@@ -55,10 +58,18 @@ function paxSize(body: Buffer, offset: number): number | undefined {
       const value = Number(record.slice(5));
       if (!Number.isSafeInteger(value) || value < 0) throw new TarStructureError(`PAX header at byte ${offset}: bad size`);
       size = value;
+    } else if (record.startsWith('GNU.sparse.')) {
+      const eq = record.indexOf('=');
+      sparse.set(record.slice(0, eq), record.slice(eq + 1));
     }
     at += length;
   }
-  return size;
+  try {
+    return { size, sparse: sparseInfo(sparse) };
+  } catch (error) {
+    if (error instanceof SparseVersionError) return { size, sparse: undefined }; // stored as plain data: sound tar
+    throw new TarStructureError(`PAX header at byte ${offset}: ${(error as Error).message}`);
+  }
 }
 
 export class TarWalker {
@@ -72,6 +83,10 @@ export class TarWalker {
   /** Body of a PAX header being collected, and how much of it is still to come. */
   private meta: { type: string; body: Buffer; fill: number; padded: number } | undefined;
   private nextSize: number | undefined;
+  private nextSparse: SparseInfo | undefined;
+  /** The map of the current sparse entry while it is read. */
+  private sparse: SparseMapParser | undefined;
+  private sparseOffset = 0;
   private zeroBlocks = 0;
   private ended = false;
 
@@ -93,11 +108,19 @@ export class TarWalker {
         at += n;
         if (meta.fill === meta.padded) {
           this.meta = undefined;
-          if (meta.type === 'x') this.nextSize = paxSize(meta.body, this.offset + at - meta.padded);
+          if (meta.type === 'x') {
+            const fields = paxFields(meta.body, this.offset + at - meta.padded);
+            this.nextSize = fields.size;
+            this.nextSparse = fields.sparse;
+          }
         }
         continue;
       }
       if (this.skip > 0) {
+        if (this.sparse) {
+          at += this.readMap(chunk.subarray(at, at + Math.min(this.skip, chunk.length - at)));
+          continue;
+        }
         const n = Math.min(this.skip, chunk.length - at);
         this.skip -= n;
         at += n;
@@ -150,13 +173,42 @@ export class TarWalker {
       this.meta = { type, body: Buffer.alloc(headerSize), fill: 0, padded };
       if (padded === 0) {
         this.meta = undefined;
-        if (type === 'x') this.nextSize = undefined;
+        if (type === 'x') {
+          this.nextSize = undefined;
+          this.nextSparse = undefined;
+        }
       }
       return;
     }
     const size = type === '5' ? 0 : (this.nextSize ?? headerSize);
+    const sparse = this.nextSparse;
     this.nextSize = undefined;
+    this.nextSparse = undefined;
     this.entries += 1;
     this.skip = Math.ceil(size / BLOCK) * BLOCK;
+    if (sparse && (type === '0' || type === '\0')) this.startMap(sparse, size, offset);
+  }
+
+  /** A sparse entry: its map is read from the start of its data. */
+  private startMap(sparse: SparseInfo, size: number, offset: number): void {
+    if (size === 0) throw new TarStructureError(`sparse entry at byte ${offset}: no sparse map`);
+    this.sparse = new SparseMapParser(sparse.realSize, size, false);
+    this.sparseOffset = offset;
+  }
+
+  /** Feeds the current sparse entry's data (at most what is left of it) to its map parser; the bytes it took. */
+  private readMap(bytes: Buffer): number {
+    const parser = this.sparse!;
+    let used: number;
+    try {
+      used = parser.push(bytes);
+    } catch (error) {
+      if (!(error instanceof SparseMapError)) throw error;
+      throw new TarStructureError(`sparse entry at byte ${this.sparseOffset}: ${error.message}`);
+    }
+    this.skip -= used;
+    if (parser.done) this.sparse = undefined;
+    else if (this.skip === 0) throw new TarStructureError(`sparse entry at byte ${this.sparseOffset}: its map is cut short`);
+    return used;
   }
 }

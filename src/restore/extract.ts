@@ -9,6 +9,7 @@ import { HashCounter } from '../archive/measure.js';
 import { displayName } from '../util/byte-names.js';
 import { limitProblem, RestoreLimitError, type RestoreLimits } from './limits.js';
 import { RestorePlan, type Action } from './plan.js';
+import type { FilePiece } from './sparse-body.js';
 import { readTar, type TarEntry } from './tar-reader.js';
 import { DeepPaths } from './deep-paths.js';
 import {
@@ -96,7 +97,7 @@ function attrsOf(entry: TarEntry): EntryAttrs {
 /** Runs the plan's action for one entry; what it does not read of the body is skipped by the reader. */
 async function handleEntry(
   entry: TarEntry,
-  body: AsyncIterable<Buffer>,
+  body: AsyncIterable<FilePiece>,
   plan: RestorePlan,
   options: ExtractOptions,
   result: ExtractResult,

@@ -1,7 +1,8 @@
 // Limits that stop a gzip bomb: the most bytes a restore inflates (default: the free space where it writes) and
 // the largest compression ratio (default 200:1, checked once 64 MiB have been inflated, so small archives of
 // highly compressible files are never refused). Deflate reaches about 1030:1 at most, so a bomb shows as a ratio
-// far above what real backups have — except files of zeros, so the refusal names the option that lets it through.
+// far above what real backups have — except files full of zeros (sparse ones are stored sparse, so their holes
+// never inflate), so the refusal names the option that lets it through.
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatBytes } from '../util/duration.js';
@@ -31,8 +32,9 @@ export function limitProblem(limits: RestoreLimits, inflated: number, compressed
     const ratio = Math.round(inflated / compressed);
     return (
       `its decompression ratio reached ${ratio}:1 after ${formatBytes(inflated)}, above --max-ratio ${limits.maxRatio} ` +
-      '(a gzip bomb?). Files of zeros (sparse files, preallocated images) compress this well too: if you trust ' +
-      'this archive, pass --max-ratio 0 to turn the ratio check off (--max-size still applies)'
+      '(a decompression bomb?). Files full of zeros (preallocated images, zeroed disks; sparse files are stored ' +
+      'sparse and do not count) compress this well too: if you trust this archive, pass --max-ratio 0 to turn the ' +
+      'ratio check off (--max-size still applies)'
     );
   }
   return undefined;

@@ -1,6 +1,10 @@
 // Reads a tar stream entry by entry with names as byte strings (src/util/byte-names.ts): ustar and GNU headers,
 // PAX `x` records (path, linkpath, size, mtime, uid, gid as raw bytes), GNU long names (`L`, `K`). Each entry's
 // body is handed on as chunks and must be taken (or is skipped) before the next header is read: bounded memory.
+// A GNU sparse 1.0 entry (GNU tar's `--sparse` with PAX) comes under its real name and size, its body as regions.
+import { SparseMapError, sparseInfo } from '../archive/sparse-map.js';
+import { displayName } from '../util/byte-names.js';
+import { plainPieces, sparsePieces, type FilePiece } from './sparse-body.js';
 
 const BLOCK = 512;
 /** PAX and long-name bodies larger than this are not plausible headers. */
@@ -30,6 +34,7 @@ export interface TarEntry {
   /** Byte string; '' when none. */
   linkpath: string;
   type: string;
+  /** Bytes of content (a sparse file's real size, holes included). */
   size: number;
   mode: number;
   uid: number;
@@ -123,13 +128,23 @@ function paxRecords(body: Buffer): Map<string, string> {
   return records;
 }
 
+/** The sparse description in an entry's PAX records, as a TarReadError when it is one we cannot read. */
+function sparseOf(pax: Map<string, string>, name: string): ReturnType<typeof sparseInfo> {
+  try {
+    return sparseInfo(pax);
+  } catch (error) {
+    throw new TarReadError(`${JSON.stringify(displayName(name))}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /**
- * Calls `onEntry` for each entry, in order, with a body iterator of exactly `entry.size` bytes; what it leaves
- * unread is skipped. Throws TarReadError on a bad header or a stream that stops before the end-of-archive marker.
+ * Calls `onEntry` for each entry, in order, with its body as pieces covering at most `entry.size` bytes (holes
+ * left out); what it leaves unread is skipped. Throws TarReadError on a bad header or a stream that stops before
+ * the end-of-archive marker.
  */
 export async function readTar(
   source: AsyncIterable<Buffer>,
-  onEntry: (entry: TarEntry, body: AsyncIterable<Buffer>) => Promise<void>,
+  onEntry: (entry: TarEntry, body: AsyncIterable<FilePiece>) => Promise<void>,
 ): Promise<void> {
   const bytes = new ByteSource(source[Symbol.asyncIterator]());
   let pax = new Map<string, string>();
@@ -156,11 +171,13 @@ export async function readTar(
     const paxSize = pax.get('size');
     if (paxSize !== undefined) size = Number(paxSize);
     if (!Number.isSafeInteger(size) || size < 0) throw new TarReadError('an entry with a bad size');
+    const path = pax.get('GNU.sparse.name') ?? pax.get('path') ?? longName ?? (prefix ? `${prefix}/${name}` : name);
+    const sparse = flag === '0' || flag === '\0' ? sparseOf(pax, path) : undefined;
     const entry: TarEntry = {
-      path: pax.get('path') ?? longName ?? (prefix ? `${prefix}/${name}` : name),
+      path,
       linkpath: pax.get('linkpath') ?? longLink ?? text(block, 157, 100),
       type: TYPES[flag] ?? `type ${JSON.stringify(flag)}`,
-      size: flag === '5' ? 0 : size,
+      size: flag === '5' ? 0 : (sparse?.realSize ?? size),
       mode: number(block, 100, 8),
       uid: Number(pax.get('uid') ?? number(block, 108, 8)),
       gid: Number(pax.get('gid') ?? number(block, 116, 8)),
@@ -169,17 +186,34 @@ export async function readTar(
     pax = new Map();
     longName = undefined;
     longLink = undefined;
-    let left = entry.size;
-    const body = (async function* (): AsyncGenerator<Buffer> {
+    const stored = flag === '5' ? 0 : size;
+    let left = stored;
+    const data = (async function* (): AsyncGenerator<Buffer> {
       while (left > 0) {
         const chunk = await bytes.some(left);
         left -= chunk.length;
         yield chunk;
       }
     })();
+    const body = sparse ? sparseBody(data, sparse, stored, entry.path) : plainPieces(data);
     await onEntry(entry, body);
     while (left > 0) left -= (await bytes.some(left)).length;
-    const pad = (BLOCK - (entry.size % BLOCK)) % BLOCK;
+    const pad = (BLOCK - (stored % BLOCK)) % BLOCK;
     if (pad > 0) await bytes.take(pad);
+  }
+}
+
+/** A sparse entry's regions; a map that does not fit the entry is a TarReadError naming it. */
+async function* sparseBody(
+  data: AsyncIterable<Buffer>,
+  sparse: NonNullable<ReturnType<typeof sparseInfo>>,
+  stored: number,
+  path: string,
+): AsyncGenerator<FilePiece> {
+  try {
+    yield* sparsePieces(data, sparse, stored);
+  } catch (error) {
+    if (!(error instanceof SparseMapError)) throw error;
+    throw new TarReadError(`${JSON.stringify(displayName(path))}: ${error.message}`, { cause: error });
   }
 }

@@ -8,6 +8,7 @@ import { bytesOf, displayName } from '../util/byte-names.js';
 import { removeTree, type DeepPaths } from './deep-paths.js';
 import { RestoreRefusedError } from './entry-path.js';
 import type { Action } from './plan.js';
+import type { FilePiece } from './sparse-body.js';
 
 /** Owner, mode and times as the archive stores them. */
 export interface EntryAttrs {
@@ -70,15 +71,23 @@ async function prepare(action: Exclude<Action, { kind: 'skip' }>, options: Write
 const HOLE = 4096;
 const ZEROS = Buffer.alloc(HOLE);
 
-/** Writes a file's data in order, leaving out aligned all-zero blocks (they stay holes, read back as zeros). */
+/**
+ * Writes a new file's pieces in order, leaving out all-zero blocks (they stay holes, read back as zeros) and the
+ * gaps between pieces (a sparse entry's holes).
+ */
 class SparseWriter {
-  /** Data not yet written, starting at `position` (always a multiple of HOLE); under HOLE bytes between calls. */
+  /** Data not yet written, starting at `position`; under HOLE bytes between calls. */
   private pending: Buffer = Buffer.alloc(0);
   private position = 0;
 
   constructor(private readonly handle: FileHandle) {}
 
-  async write(chunk: Buffer): Promise<void> {
+  async write({ offset, data: chunk }: FilePiece): Promise<void> {
+    if (offset !== this.position + this.pending.length) {
+      await this.end();
+      this.position = offset;
+      this.pending = Buffer.alloc(0);
+    }
     const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const whole = data.length - (data.length % HOLE);
     let start = 0; // start of the run of data blocks still to write
@@ -106,23 +115,19 @@ async function writeAll(handle: FileHandle, data: Buffer, position: number): Pro
   }
 }
 
-/** Writes a regular file from its body chunks (sparse where it holds zeros), then owner, mode and mtime. */
+/** Writes a regular file from its body pieces (sparse where it holds zeros), then owner, mode and mtime. */
 export async function writeFile(
   action: Extract<Action, { kind: 'file' }>,
   attrs: EntryAttrs,
-  body: AsyncIterable<Buffer>,
+  body: AsyncIterable<FilePiece>,
   size: number,
   options: WriteOptions,
 ): Promise<number> {
   const path = await prepare(action, options);
   const handle = await open(path, CREATE_FLAGS, 0o600);
-  let written = 0;
   try {
     const writer = new SparseWriter(handle);
-    for await (const chunk of body) {
-      await writer.write(chunk);
-      written += chunk.length;
-    }
+    for await (const piece of body) await writer.write(piece);
     await writer.end();
     await handle.truncate(size); // a trailing hole
     const own = owner(attrs, options);
@@ -132,7 +137,7 @@ export async function writeFile(
   } finally {
     await handle.close();
   }
-  return written;
+  return size;
 }
 
 /** Creates a folder (attributes come later, see DirAttrs). */

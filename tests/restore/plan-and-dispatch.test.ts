@@ -90,7 +90,7 @@ describe('writing entries (second line of defence)', () => {
     mkdirSync(join(root, 'staging'));
     symlinkSync(outside, join(root, 'staging', 'sneaky'));
     const body = (async function* () {
-      yield Buffer.from('pwned');
+      yield { offset: 0, data: Buffer.from('pwned') };
     })();
     const action = { kind: 'file' as const, rel: 'sneaky/pwned.txt', parents: [], replace: false };
     const attrs = { mode: 0o644, mtime: undefined, uid: undefined, gid: undefined };

@@ -4,7 +4,8 @@
 //
 // Speed: the walk is synchronous, as GNU tar's is (metadata and small files cost microseconds from the page
 // cache, far less than a thread-pool round trip each), and goes straight into 1 MiB staged chunks (tar-stage.ts).
-// Large files are read asynchronously (read-large.ts), so a slow disk does not block the loop.
+// Large files are read asynchronously (read-large.ts), so a slow disk does not block the loop; large files with
+// holes are stored sparse (sparse-file.ts).
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { displayName } from '../../util/byte-names.js';
 import { errorMessage } from '../../util/errors.js';
@@ -15,6 +16,7 @@ import { PathAccess } from './path-access.js';
 import { END_OF_ARCHIVE, entryType, type EntryMeta } from './tar-entry.js';
 import { TarStage } from './tar-stage.js';
 import { checkUnchanged, readLarge, type LargeFile } from './read-large.js';
+import { findDataRegions, hasHoles, readSparse, sparseLayout } from './sparse-file.js';
 
 /** Files up to this size are read synchronously into the stage; larger ones stream in READ_SIZE reads. */
 const SMALL_FILE = 256 * 1024;
@@ -78,7 +80,7 @@ export async function* packPaths(roots: readonly string[], options: PackOptions,
       if (large) {
         walk.stage.flush();
         yield* walk.stage.drain();
-        yield* readLarge(walk.options, large);
+        yield* packLarge(walk, large);
       } else {
         yield* walk.stage.drain();
       }
@@ -98,16 +100,39 @@ function relative(path: string): string {
 
 /**
  * Stages an entry's header, filling in its owner names; `source` (an open fd, or the path to lstat) gives the
- * exact mtime when the header needs it.
+ * exact mtime when the header needs it; `extra` PAX records force a full header.
  */
-function stageHeader(walk: Walk, entry: EntryMeta, source: number | string): void {
+function stageHeader(walk: Walk, entry: EntryMeta, source: number | string, extra?: string): void {
   walk.stats.entries += 1;
   entry.uname = walk.names.user(entry.stat.uid);
   entry.gname = walk.names.group(entry.stat.gid);
-  if (walk.stage.simpleHeader(entry)) return;
+  if (extra === undefined && walk.stage.simpleHeader(entry)) return;
   const exact =
     typeof source === 'number' ? fstatSync(source, { bigint: true }) : lstatSync(walk.access.of(source), { bigint: true });
-  walk.stage.fullHeader(entry, exact.mtimeNs);
+  walk.stage.fullHeader(entry, exact.mtimeNs, extra);
+}
+
+/** Streams a large file; one with holes gets its header only now, sparse when its map is small enough. */
+async function* packLarge(walk: Walk, file: LargeFile): AsyncGenerator<Buffer> {
+  const rel = file.sparseRel;
+  if (rel === undefined) {
+    yield* readLarge(walk.options, file);
+    return;
+  }
+  const { fd, stat } = file;
+  let handedOver = false; // from then on the reader closes the file
+  try {
+    const regions = await findDataRegions(fd, stat.size, walk.options.signal);
+    const layout = regions && sparseLayout(rel, stat.size, regions);
+    const size = layout?.storedSize ?? stat.size;
+    stageHeader(walk, { path: layout?.name ?? rel, stat, type: 'File', size, uname: '', gname: '' }, fd, layout?.records);
+    walk.stage.flush();
+    yield* walk.stage.drain();
+    handedOver = true;
+    yield* layout ? readSparse(walk.options, file, layout) : readLarge(walk.options, file);
+  } finally {
+    if (!handedOver) closeSync(fd);
+  }
 }
 
 /** Stages one path (and queues a folder's children); returns a large file still to be streamed. */
@@ -207,6 +232,10 @@ function visitFile(walk: Walk, path: string, rel: string): LargeFile | undefined
       return undefined;
     }
     if (linkedBefore(walk, rel, stat, fd)) return undefined;
+    if (stat.size > SMALL_FILE && hasHoles(stat)) {
+      handedOver = true;
+      return { fd, path, stat, sparseRel: rel };
+    }
     stageHeader(walk, { path: rel, stat, type: 'File', size: stat.size, uname: '', gname: '' }, fd);
     if (stat.size > SMALL_FILE) {
       handedOver = true;

@@ -5,13 +5,15 @@ import { displayName } from '../../util/byte-names.js';
 import type { PackOptions } from './pack.js';
 import { padding } from './tar-entry.js';
 
-const READ_SIZE = 1024 * 1024;
+export const READ_SIZE = 1024 * 1024;
 
-/** A regular file already opened and given its header; `path` is a byte string (for messages). */
+/** A regular file already opened; `path` is a byte string (for messages). */
 export interface LargeFile {
   fd: number;
   path: string;
   stat: Stats;
+  /** Set (the archive name) when the file has holes and its header waits for its sparse map; else it has one. */
+  sparseRel?: string;
 }
 
 /** Warns when a file shrank while read, or its size or mtime changed meanwhile. */
@@ -31,7 +33,7 @@ export function checkUnchanged(options: PackOptions, path: string, stat: Stats, 
 }
 
 /** One positional read on the pool, into a fresh buffer (it is handed downstream). */
-function readAt(fd: number, length: number, position: number): Promise<Buffer> {
+export function readAt(fd: number, length: number, position: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) => {
     read(fd, buffer, 0, length, position, (error, bytesRead) => {

@@ -47,11 +47,14 @@ function splitPrefix(path: string): { prefix: string; name: string } | undefined
   return undefined;
 }
 
-/** Header bytes (PAX, if needed, then ustar) for an entry, with its exact mtime in nanoseconds. */
-export function encodeHeader(e: EntryMeta, mtimeNs: bigint): Buffer {
+/**
+ * Header bytes (PAX, if needed, then ustar) for an entry, with its exact mtime in nanoseconds; `extra` PAX records
+ * (a sparse file's) come first.
+ */
+export function encodeHeader(e: EntryMeta, mtimeNs: bigint, extra = ''): Buffer {
   const seconds = floorSeconds(mtimeNs);
   const fields: UstarFields = ustarFields(e, seconds < 0 || seconds > MAX_OCTAL_12 ? 0 : seconds);
-  let records = '';
+  let records = extra;
   const ascii = isShortAscii(e.path, e.path.length);
   const split = ascii && e.path.length > 100 ? splitPrefix(e.path) : undefined;
   if (split) Object.assign(fields, split);

@@ -36,9 +36,9 @@ export class TarStage {
     return true;
   }
 
-  /** Stages any entry's header (with PAX records where needed), given its exact mtime in nanoseconds. */
-  fullHeader(entry: EntryMeta, mtimeNs: bigint): void {
-    const encoded = encodeHeader(entry, mtimeNs);
+  /** Stages any entry's header (with PAX records where needed, `extra` ones first), given its exact mtime in ns. */
+  fullHeader(entry: EntryMeta, mtimeNs: bigint, extra?: string): void {
+    const encoded = encodeHeader(entry, mtimeNs, extra);
     if (encoded.length > STAGE_SIZE - this.used) this.flush();
     if (encoded.length > STAGE_SIZE) {
       this.ready.push(encoded); // a huge PAX header: emitted on its own
