@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { Encrypter, type Recipient } from 'age-encryption';
 import { AGE_CHUNK_BYTES, AGE_NONCE_BYTES, AGE_TAG_BYTES } from './age-header.js';
+import { ByteQueue } from './byte-queue.js';
 
 const CIPHER = 'chacha20-poly1305';
 
@@ -22,10 +23,13 @@ export function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
 }
 
-/** Seals plaintext chunks into STREAM chunks; holds back one chunk so that the last one is flagged as last. */
+/**
+ * Seals plaintext chunks into STREAM chunks; holds back one chunk so that the last one is flagged as last. A chunk
+ * inside one input buffer is sealed where it lies: only a chunk spanning two inputs is copied (the old way, joining
+ * every input with what was held, cost more than the cipher).
+ */
 class AgeEncrypt extends Transform {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly queue = new ByteQueue();
   private counter = 0;
 
   constructor(
@@ -36,29 +40,24 @@ class AgeEncrypt extends Transform {
     this.push(prefix);
   }
 
-  private seal(plain: Buffer, last: boolean): Buffer {
+  private seal(plain: Buffer, last: boolean): void {
     const cipher = createCipheriv(CIPHER, this.key, chunkNonce(this.counter, last), { authTagLength: AGE_TAG_BYTES });
     this.counter += 1;
-    return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+    this.push(cipher.update(plain));
+    cipher.final(); // a stream cipher: nothing is held back
+    this.push(cipher.getAuthTag());
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes <= AGE_CHUNK_BYTES) return callback();
-    const all = Buffer.concat(this.pending, this.pendingBytes);
-    let offset = 0;
+    this.queue.push(chunk);
     // Only chunks with more bytes after them are sealed here: the final one waits for _flush.
-    for (; all.length - offset > AGE_CHUNK_BYTES; offset += AGE_CHUNK_BYTES) {
-      this.push(this.seal(all.subarray(offset, offset + AGE_CHUNK_BYTES), false));
-    }
-    this.pending = [all.subarray(offset)];
-    this.pendingBytes = all.length - offset;
+    while (this.queue.length > AGE_CHUNK_BYTES) this.seal(this.queue.take(AGE_CHUNK_BYTES), false);
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(null, this.seal(Buffer.concat(this.pending, this.pendingBytes), true));
+    this.seal(this.queue.length > 0 ? this.queue.take(this.queue.length) : Buffer.alloc(0), true);
+    callback();
   }
 }
 

@@ -38,8 +38,8 @@ export abstract class ParallelBlocks extends Transform {
     this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
   }
 
-  /** One independent unit of output (parts written in order) for one block of input. */
-  protected abstract compressBlock(block: Buffer): Promise<Buffer[]>;
+  /** One independent unit of output (parts written in order) for one block of input: `parts`, `bytes` in all. */
+  protected abstract compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]>;
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.pending.push(chunk);
@@ -52,7 +52,7 @@ export abstract class ParallelBlocks extends Transform {
 
   override _flush(callback: TransformCallback): void {
     // An empty input still makes one (empty) unit: a gzip/zstd file of nothing is valid, a zero-byte file is not.
-    if (this.pendingBytes > 0 || this.blocks === 0) this.dispatch(this.takeBlock(this.pendingBytes));
+    if (this.pendingBytes > 0 || this.blocks === 0) this.dispatch(this.pendingBytes);
     this.drain(0)
       .then(() => callback())
       .catch((error: Error) => callback(error));
@@ -60,14 +60,14 @@ export abstract class ParallelBlocks extends Transform {
 
   private async dispatchFullBlocks(): Promise<void> {
     while (this.pendingBytes >= this.blockSize) {
-      this.dispatch(this.takeBlock(this.blockSize));
+      this.dispatch(this.blockSize);
       await this.drain(this.inFlight - 1);
     }
   }
 
-  private dispatch(block: Buffer): void {
+  private dispatch(bytes: number): void {
     this.blocks += 1;
-    const job = this.compressBlock(block);
+    const job = this.compressBlock(this.takeParts(bytes), bytes);
     job.catch(() => undefined); // surfaced in order by drain()
     this.jobs.push(job);
   }
@@ -81,27 +81,18 @@ export abstract class ParallelBlocks extends Transform {
     }
   }
 
-  /** The next `bytes` of input as one Buffer; copies only when a block spans several input chunks. */
-  private takeBlock(bytes: number): Buffer {
-    const first = this.pending[0];
-    let block: Buffer;
-    if (first && first.length >= bytes) {
-      block = first.subarray(0, bytes);
-      if (first.length === bytes) this.pending.shift();
-      else this.pending[0] = first.subarray(bytes);
-    } else {
-      block = Buffer.allocUnsafe(bytes);
-      let filled = 0;
-      while (filled < bytes) {
-        const chunk = this.pending[0]!;
-        const take = Math.min(chunk.length, bytes - filled);
-        chunk.copy(block, filled, 0, take);
-        filled += take;
-        if (take === chunk.length) this.pending.shift();
-        else this.pending[0] = chunk.subarray(take);
-      }
+  /** The next `bytes` of input, as the chunks (or parts of chunks) they arrived in: no copy. */
+  private takeParts(bytes: number): Buffer[] {
+    const parts: Buffer[] = [];
+    for (let taken = 0; taken < bytes;) {
+      const chunk = this.pending[0]!;
+      const take = Math.min(chunk.length, bytes - taken);
+      parts.push(take === chunk.length ? chunk : chunk.subarray(0, take));
+      if (take === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(take);
+      taken += take;
     }
     this.pendingBytes -= bytes;
-    return block;
+    return parts;
   }
 }

@@ -32,7 +32,7 @@ export class ParallelGzip extends ParallelBlocks {
     this.level = options.level;
   }
 
-  protected compressBlock(block: Buffer): Promise<Buffer[]> {
-    return gzipMember(block, this.level);
+  protected compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]> {
+    return gzipMember(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes), this.level);
   }
 }

@@ -17,8 +17,8 @@ export class ParallelZstd extends ParallelBlocks {
     this.level = options.level;
   }
 
-  protected async compressBlock(block: Buffer): Promise<Buffer[]> {
-    const frame = await zstdFrame(block, this.level);
+  protected async compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]> {
+    const frame = await zstdFrame(parts, bytes, this.level);
     return [indexFrame(frame.length), frame];
   }
 }

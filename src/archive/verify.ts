@@ -26,7 +26,7 @@ export interface StreamCheck {
   entries: number | null;
 }
 
-/** Compressed and inflated bytes read so far (restore watches them to stop a gzip bomb early). */
+/** Compressed and inflated bytes read so far (restore watches them to stop a decompression bomb early). */
 export type VerifyProgress = (compressed: number, inflated: number) => void;
 const READ_CHUNK = 1024 * 1024;
 

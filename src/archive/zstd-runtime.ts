@@ -2,10 +2,10 @@
 // against may not declare them, and a check that says which Node.js version runs when zstd is missing.
 import * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
+import { oneShot } from './one-shot.js';
 
 export const ZSTD_MIN_NODE = '22.15';
 
-type ZstdCallback = (error: Error | null, result: Buffer) => void;
 interface ZstdOptions {
   params?: Record<number, number>;
   pledgedSrcSize?: number;
@@ -13,8 +13,7 @@ interface ZstdOptions {
   chunkSize?: number;
 }
 interface ZstdZlib {
-  zstdCompress(data: Buffer, options: ZstdOptions, callback: ZstdCallback): void;
-  zstdDecompress(data: Buffer, options: ZstdOptions, callback: ZstdCallback): void;
+  createZstdCompress(options?: ZstdOptions): Transform;
   createZstdDecompress(options?: ZstdOptions): Transform;
   constants: Record<string, number>;
 }
@@ -23,7 +22,7 @@ const runtime = zlib as unknown as Partial<ZstdZlib>;
 
 /** True when this Node.js has zstd in zlib. */
 export function hasZstd(): boolean {
-  return typeof runtime.zstdCompress === 'function' && typeof runtime.createZstdDecompress === 'function';
+  return typeof runtime.createZstdCompress === 'function' && typeof runtime.createZstdDecompress === 'function';
 }
 
 /** What a user is told when zstd is asked for on a runtime without it. */
@@ -36,29 +35,23 @@ function zstd(): ZstdZlib {
   return runtime as ZstdZlib;
 }
 
-/** One zstd frame of `block` with its content size and checksum (so `zstd -t` and we catch a flipped bit). */
-export function zstdFrame(block: Buffer, level: number): Promise<Buffer> {
+/** One zstd frame of `parts` (`bytes` in all) with its content size and checksum (so `zstd -t` and we catch a flipped bit). */
+export function zstdFrame(parts: readonly Buffer[], bytes: number, level: number): Promise<Buffer> {
   const z = zstd();
   const params = {
     [z.constants.ZSTD_c_compressionLevel!]: level,
     [z.constants.ZSTD_c_checksumFlag!]: 1,
     [z.constants.ZSTD_c_contentSizeFlag!]: 1,
   };
-  const chunkSize = Math.max(64 * 1024, block.length + (block.length >> 7) + 1024);
-  return new Promise((resolve, reject) => {
-    z.zstdCompress(block, { params, pledgedSrcSize: block.length, chunkSize }, (error, out) =>
-      error ? reject(error) : resolve(out),
-    );
-  });
+  const chunkSize = Math.max(64 * 1024, bytes + (bytes >> 7) + 1024);
+  return oneShot(z.createZstdCompress({ params, pledgedSrcSize: bytes, chunkSize }), parts);
 }
 
 /** Decompresses one whole frame; `maxOutput` refuses a frame that inflates past what we ever write. */
 export function zstdUnframe(frame: Buffer, maxOutput: number, expected: number): Promise<Buffer> {
   const z = zstd();
   const chunkSize = Math.min(maxOutput, Math.max(64 * 1024, expected + 1));
-  return new Promise((resolve, reject) => {
-    z.zstdDecompress(frame, { maxOutputLength: maxOutput, chunkSize }, (error, out) => (error ? reject(error) : resolve(out)));
-  });
+  return oneShot(z.createZstdDecompress({ chunkSize }), [frame], maxOutput);
 }
 
 /** A streaming zstd decompressor (for zstd data not cut into our indexed frames). */

@@ -1,8 +1,8 @@
-// Limits that stop a gzip bomb: the most bytes a restore inflates (default: the free space where it writes) and
-// the largest compression ratio (default 200:1, checked once 64 MiB have been inflated, so small archives of
-// highly compressible files are never refused). Deflate reaches about 1030:1 at most, so a bomb shows as a ratio
-// far above what real backups have — except files full of zeros (sparse ones are stored sparse, so their holes
-// never inflate), so the refusal names the option that lets it through.
+// Limits that stop a decompression bomb (gzip or zstd): the most bytes a restore inflates (default: the free space
+// where it writes) and the largest compression ratio (default 200:1, checked once 64 MiB have been inflated, so
+// small archives of highly compressible files are never refused). Deflate reaches about 1030:1 at most (zstd far
+// more), so a bomb shows as a ratio far above what real backups have — except files full of zeros (sparse ones are
+// stored sparse, so their holes never inflate), so the refusal names the option that lets it through.
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatBytes } from '../util/duration.js';
@@ -18,7 +18,7 @@ export interface RestoreLimits {
   maxRatio: number;
 }
 
-/** A limit that stopped a restore (a gzip bomb, or an archive too large for the limits). */
+/** A limit that stopped a restore (a decompression bomb, or an archive too large for the limits). */
 export class RestoreLimitError extends Error {
   override readonly name = 'RestoreLimitError';
 }
@@ -26,7 +26,10 @@ export class RestoreLimitError extends Error {
 /** Why the running totals break a limit, or undefined while they do not. */
 export function limitProblem(limits: RestoreLimits, inflated: number, compressed: number): string | undefined {
   if (inflated > limits.maxSize) {
-    return `it inflates to more than ${formatBytes(limits.maxSize)} (--max-size ${limits.maxSize})`;
+    return (
+      `it decompresses to more than ${formatBytes(limits.maxSize)} (--max-size ${limits.maxSize}): if there is room for ` +
+      'it, pass a larger --max-size (a size like 500m, 20g or 2t)'
+    );
   }
   if (limits.maxRatio > 0 && inflated >= RATIO_FLOOR && compressed > 0 && inflated / compressed > limits.maxRatio) {
     const ratio = Math.round(inflated / compressed);

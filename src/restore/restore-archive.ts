@@ -78,7 +78,7 @@ export async function readManifestOf(archive: string): Promise<Manifest | undefi
   return text === undefined ? undefined : parseManifest(text);
 }
 
-/** Verifies with the limits watched as bytes inflate, so a gzip bomb stops verification early too; the sha256. */
+/** Verifies with the limits watched as bytes inflate, so a bomb stops verification early too; the sha256. */
 export async function verifyWithinLimits(
   archive: string,
   limits: RestoreLimits,

@@ -40,7 +40,7 @@ async function decompress(gz: Buffer, chunk = 7777): Promise<{ out: Buffer; para
     for (let at = 0; at < gz.length; at += chunk) yield gz.subarray(at, at + chunk);
   }
   const out = await collect(Readable.from(chunks()), gunzip);
-  return { out, parallel: gunzip.parallelMembers };
+  return { out, parallel: gunzip.parallelUnits };
 }
 
 const text = (bytes: number): Buffer => Buffer.from('line of text 0123456789\n'.repeat(Math.ceil(bytes / 24)).slice(0, bytes));

@@ -1,9 +1,10 @@
 // zstd end to end, as an operator runs it: a run with `compression: zstd` writes `.tar.zst` with its manifest;
 // GNU tar --zstd and `zstd -t` read it as it is; verify, list and restore treat it like a gzip archive; one huge
-// (sparse) file crosses many frames; a flipped byte and a truncation are caught.
+// (sparse) file crosses many frames; restore refuses it past its limits; a flipped byte and a truncation are caught.
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -27,7 +28,8 @@ const run =
   requireZstdRuntime('zstd end to end') &&
   requireBinaries('zstd end to end', { tar: findBinary('tar'), zstd: findBinary('zstd') });
 
-const HUGE = 32 * 1024 * 1024;
+/** Past the 64 MiB after which restore checks the decompression ratio. */
+const HUGE = 72 * 1024 * 1024;
 
 describe.runIf(run)('compression: zstd, end to end', () => {
   let root: string;
@@ -89,6 +91,19 @@ describe.runIf(run)('compression: zstd, end to end', () => {
     const huge = join(out, root, 'src', 'huge');
     expect(statSync(huge).size).toBe(HUGE);
     expect(readFileSync(join(out, root, 'src', 'sub', 'odd'), 'utf8')).toBe('x'.repeat(1024 * 1024 + 13));
+  });
+
+  it('restore refuses a zstd archive past its limits, naming the option to pass and no other codec', async () => {
+    const out = join(root, 'refused');
+    const ratio = await runCli(['restore', archive, '--to', out]);
+    expect(ratio.exitCode).toBe(1);
+    expect(ratio.stderr).toMatch(/decompression ratio reached \d+:1 .*above --max-ratio 200 \(a decompression bomb\?\)/);
+    expect(ratio.stderr).toContain('pass --max-ratio 0 to turn the ratio check off');
+    const size = await runCli(['restore', archive, '--to', out, '--max-ratio', '0', '--max-size', '1m']);
+    expect(size.exitCode).toBe(1);
+    expect(size.stderr).toContain('(--max-size 1048576): if there is room for it, pass a larger --max-size');
+    for (const stderr of [ratio.stderr, size.stderr]) expect(stderr).not.toMatch(/gzip|inflate/i);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('catches a flipped byte and a truncation', async () => {

@@ -32,7 +32,7 @@ const compress = (data: Buffer, piece = 1000): Promise<Buffer> =>
 async function decompress(zst: Buffer): Promise<{ out: Buffer; parallel: number }> {
   const reader = new ParallelUnzstd();
   const out = await collect(cut(zst, 7777), reader);
-  return { out, parallel: reader.parallelFrames };
+  return { out, parallel: reader.parallelUnits };
 }
 
 /** The zstd CLI as an independent reader: `zstd -t` then `zstd -d`. */
