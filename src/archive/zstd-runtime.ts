@@ -44,7 +44,19 @@ export function zstdFrame(parts: readonly Buffer[], bytes: number, level: number
     [z.constants.ZSTD_c_contentSizeFlag!]: 1,
   };
   const chunkSize = Math.max(64 * 1024, bytes + (bytes >> 7) + 1024);
-  return oneShot(z.createZstdCompress({ params, pledgedSrcSize: bytes, chunkSize }), parts);
+  return oneShot(z.createZstdCompress({ params, pledgedSrcSize: bytes, chunkSize }), parts).then(withoutEmptyFrame);
+}
+
+/**
+ * The empty frame (with checksum) that Node's zstd stream appends when it is ended after its last chunk already
+ * ended the frame. Dropped, so that each unit of ours is exactly one frame: Node's decompressor stops after the
+ * first frame of its input and ignores what follows, so a second frame in a unit would go unchecked by verify.
+ */
+const EMPTY_FRAME = Buffer.from('28b52ffd240001000099e9d851', 'hex');
+
+function withoutEmptyFrame(out: Buffer): Buffer {
+  const end = out.length - EMPTY_FRAME.length;
+  return end > 0 && out.subarray(end).equals(EMPTY_FRAME) ? out.subarray(0, end) : out;
 }
 
 /** Decompresses one whole frame; `maxOutput` refuses a frame that inflates past what we ever write. */

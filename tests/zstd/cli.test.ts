@@ -1,6 +1,6 @@
 // zstd end to end, as an operator runs it: a run with `compression: zstd` writes `.tar.zst` with its manifest;
 // GNU tar --zstd and `zstd -t` read it as it is; verify, list and restore treat it like a gzip archive; one huge
-// (sparse) file crosses many frames; restore refuses it past its limits; a flipped byte and a truncation are caught.
+// file of zeros crosses many frames; restore refuses it past its limits; a flipped byte and a truncation are caught.
 import { execFileSync } from 'node:child_process';
 import {
   closeSync,
@@ -42,9 +42,14 @@ describe.runIf(run)('compression: zstd, end to end', () => {
     mkdirSync(join(src, 'sub'), { recursive: true });
     writeFileSync(join(src, 'empty'), '');
     writeFileSync(join(src, 'sub', 'odd'), 'x'.repeat(1024 * 1024 + 13));
-    // one huge file: sparse, with a few written bytes so the frames are not all alike
+    // one huge file of written zeros (not sparse: a sparse file is stored sparse and would cross no frame), with
+    // a few distinct bytes so the frames are not all alike
     const fd = openSync(join(src, 'huge'), 'w');
-    for (const at of [0, 5 * 1024 * 1024 + 7, HUGE - 4]) writeSync(fd, Buffer.from('data'), 0, 4, at);
+    const mib = Buffer.alloc(1024 * 1024);
+    for (let at = 0; at < HUGE; at += mib.length) {
+      mib.writeUInt32BE(at, 7);
+      writeSync(fd, mib, 0, mib.length, at);
+    }
     closeSync(fd);
     config = join(root, 'snapshotter.yaml');
     writeFileSync(
@@ -85,7 +90,7 @@ describe.runIf(run)('compression: zstd, end to end', () => {
     expect(list.exitCode, list.stderr).toBe(0);
     expect(list.stdout).toContain('.tar.zst');
     const out = join(root, 'restored');
-    // a sparse file is all zeros: past the default --max-ratio 200, which would (rightly) refuse it as a bomb
+    // a file of zeros is past the default --max-ratio 200, which would (rightly) refuse it as a bomb
     const restore = await runCli(['restore', archive, '--to', out, '--max-ratio', '0']);
     expect(restore.exitCode, restore.stderr).toBe(0);
     const huge = join(out, root, 'src', 'huge');
