@@ -1,10 +1,10 @@
 // Waiting for a provider action (a snapshot being taken): poll at an interval, stop at a deadline that no poll,
 // sleep or retry may pass, fail loudly when the provider says the action failed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../http/errors.js';
-import type { Logger } from '../logging/logger.js';
-import { formatDuration } from '../util/duration.js';
-import { errorMessage } from '../util/errors.js';
+import { HttpError } from '../../http/errors.js';
+import type { Logger } from '../../logging/logger.js';
+import { formatDuration } from '../../util/duration.js';
+import { errorMessage } from '../../util/errors.js';
 
 /** What one look at the action found. */
 export type ActionState =
