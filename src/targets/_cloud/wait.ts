@@ -79,10 +79,11 @@ export async function waitForAction(options: WaitOptions): Promise<void> {
 
 /** waitForAction with a cloud target's own poll interval and wait timeout, and the run's signal and logger. */
 export function waitForTargetAction(
-  ctx: { signal: AbortSignal; logger: Logger },
+  ctx: { signal: AbortSignal; logger: Logger; step?(waitingOn: string): void },
   config: { poll_interval: number; wait_timeout: number },
   action: Pick<WaitOptions, 'what' | 'check' | 'deadline' | 'initial'>,
 ): Promise<void> {
+  ctx.step?.(`${action.what} to finish`);
   return waitForAction({
     ...action,
     intervalMs: config.poll_interval,
