@@ -31,7 +31,7 @@ export interface TargetContext extends PlanContext {
   /** Records a warning in the result and the log. */
   warn(code: string, message: string): void;
   /**
-   * Says what the target waits on now (`pg_dumpall in container db`, `snapshot action 123 of web-1 to finish`):
+   * Says what the target waits on now (`<dump program> in container db`, `snapshot action 123 of web-1 to finish`):
    * a timeout names it.
    */
   step(waitingOn: string): void;

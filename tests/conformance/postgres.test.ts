@@ -29,6 +29,7 @@ conformance({
       broken: fields('down'),
       hanging: fields('hanging'),
       secret: PASSWORD,
+      waitingOn: / waiting for pg_dumpall in container hanging$/,
       childEnv: ['PGPASSWORD'],
       env: { PATH: `${FAKE_BIN}:${bin}:${process.env.PATH ?? ''}`, DOCKER_FAKE_CONTAINERS: JSON.stringify(containers) },
       async stop() {
