@@ -52,6 +52,7 @@ export async function dumpToArchive(ctx: TargetContext, job: DumpJob): Promise<B
       describe: { ...job.describe, container: job.place.container ?? null, command: child.command },
       finish: async () => {
         exit = await child.exited;
+        ctx.step('the archive to be written and checked');
         if (exit.exitCode !== 0) throw explainExit(job.place, job.program, child.command, exit, make);
         const problem = job.judgeTail(tail.bytes());
         if (problem !== undefined) {
