@@ -35,7 +35,7 @@ export class HashCounter extends Transform {
   }
 }
 
-/** Keeps the last `size` bytes that passed (for checks such as pg_dumpall's closing line). */
+/** Keeps the last `size` bytes that passed (for checks such as a dump's closing line). */
 export class TailKeeper extends Transform {
   private tail = Buffer.alloc(0);
 

@@ -1,27 +1,21 @@
-// Which config values are secrets: a target's keys as its type declares them (targets/<type>/schema.ts, read
-// through the registry), elsewhere by key (tokens, passwords) and place (header values, notification URLs), and by
-// origin (anything read from a `*_file`). Each is registered with the redactor by value.
+// Which config values are secrets: the keys each target, remote and notifier type declares (read through their
+// registries: targets/<type>/schema.ts, remotes/<type>/schema.ts, notifiers/<kind>/index.ts), a few names that are
+// secrets wherever they appear, and by origin (anything read from a `*_file`). Each is registered with the
+// redactor by value.
+import { NOTIFIER_KINDS, notifierModules } from '../notifiers/registry.js';
+import { remoteSecrets } from '../remotes/registry.js';
 import { specOf, TARGET_TYPES } from '../targets/registry.js';
 import { MASK, type Redactor } from '../util/redact.js';
 
 /**
- * Keys outside `targets` whose value is a secret wherever they appear (remotes' S3 keys among them); each may also
- * be given as `<key>_file`.
+ * Names that are a secret wherever they appear outside a declared type (a safety net: a section that forgets to
+ * declare its password still masks it); each may also be given as `<key>_file`.
  */
-const OTHER_SECRET_KEYS = new Set([
-  'token',
-  'password',
-  'bot_token',
-  'bearer_token',
-  'api_key',
-  'secret',
-  'secret_access_key',
-  'access_key_id',
-]);
+const GLOBAL_SECRET_KEYS = new Set(['token', 'password', 'secret', 'api_key']);
 
 export type ConfigPath = readonly (string | number)[];
-/** The `type` of `targets[i]` in the config at hand. */
-export type TargetTypeAt = (index: number) => unknown;
+/** The `type` of `targets[i]` or `remotes[i]` in the config at hand. */
+export type TypeAt = (section: 'targets' | 'remotes', index: number) => unknown;
 
 /** A type's secret keys; for a type nobody registered (an invalid config), every type's keys: fail closed. */
 function targetSecretKeys(type: unknown): readonly string[] {
@@ -29,33 +23,54 @@ function targetSecretKeys(type: unknown): readonly string[] {
   return spec ? spec.secrets : TARGET_TYPES.flatMap((t) => specOf(t)!.secrets);
 }
 
-/** `password`, `basic_auth.password`, `headers.*` against a path inside one target. */
+/** A remote type's secret keys; every type's for an unknown one. */
+function remoteSecretKeys(type: unknown): readonly string[] {
+  const own = typeof type === 'string' && Object.hasOwn(remoteSecrets, type) ? remoteSecrets[type] : undefined;
+  return own ?? Object.values(remoteSecrets).flat();
+}
+
+/** A notifier kind's secret keys; every kind's for an unknown one. */
+function notifierSecretKeys(kind: unknown): readonly string[] {
+  const known = NOTIFIER_KINDS.find((k) => k === kind);
+  return known ? notifierModules[known].secrets : NOTIFIER_KINDS.flatMap((k) => notifierModules[k].secrets);
+}
+
+/** `password`, `basic_auth.password`, `headers.*` against a path inside one entry. */
 function matchesKey(pattern: string, rel: readonly (string | number)[]): boolean {
   const parts = pattern.split('.');
   return parts.length === rel.length && parts.every((p, i) => p === '*' || p === String(rel[i]));
 }
 
+/** The declared secret keys of the typed entry this path lies in, and the path inside it; undefined elsewhere. */
+function declaredKeys(path: ConfigPath, typeAt: TypeAt): [readonly string[], ConfigPath] | undefined {
+  const [section, index] = path;
+  if (section === 'targets' && typeof index === 'number') return [targetSecretKeys(typeAt(section, index)), path.slice(2)];
+  if (section === 'remotes' && typeof index === 'number') return [remoteSecretKeys(typeAt(section, index)), path.slice(2)];
+  if (section === 'notifications' && typeof path[2] === 'number') return [notifierSecretKeys(index), path.slice(3)];
+  return undefined;
+}
+
 /** Whether the value at this path of the config is a secret. */
-export function isSecretPath(path: ConfigPath, typeAt: TargetTypeAt = () => undefined): boolean {
-  if (path[0] === 'targets' && typeof path[1] === 'number') {
-    const rel = path.slice(2);
-    return targetSecretKeys(typeAt(path[1])).some((key) => matchesKey(key, rel));
-  }
+export function isSecretPath(path: ConfigPath, typeAt: TypeAt = () => undefined): boolean {
+  const declared = declaredKeys(path, typeAt);
+  // A target's keys are exactly what its type declares (a filesystem `token` path is no secret).
+  if (declared && path[0] === 'targets') return declared[0].some((key) => matchesKey(key, declared[1]));
+  if (declared?.[0].some((key) => matchesKey(key, declared[1]))) return true;
   const last = path.at(-1);
-  if (typeof last === 'string' && OTHER_SECRET_KEYS.has(last)) return true;
-  if (path.includes('headers')) return path.indexOf('headers') === path.length - 2;
-  return path[0] === 'notifications' && last === 'url';
+  return typeof last === 'string' && GLOBAL_SECRET_KEYS.has(last);
 }
 
 /** Whether `<key>_file` may stand for this key at this path. */
-export function acceptsFileFor(path: ConfigPath, key: string, typeAt?: TargetTypeAt): boolean {
+export function acceptsFileFor(path: ConfigPath, key: string, typeAt?: TypeAt): boolean {
   return isSecretPath([...path, key], typeAt);
 }
 
-/** The target types of a config value (raw or parsed). */
-function typesOf(root: unknown): TargetTypeAt {
-  const targets = root && typeof root === 'object' ? (root as { targets?: unknown }).targets : undefined;
-  return (i) => (Array.isArray(targets) ? (targets[i] as { type?: unknown } | undefined)?.type : undefined);
+/** The target and remote types of a config value (raw or parsed). */
+function typesOf(root: unknown): TypeAt {
+  return (section, i) => {
+    const list = root && typeof root === 'object' ? (root as Record<string, unknown>)[section] : undefined;
+    return Array.isArray(list) ? (list[i] as { type?: unknown } | undefined)?.type : undefined;
+  };
 }
 
 /** The password of a URL with credentials (`https://user:pw@host`), if any. */
@@ -92,7 +107,7 @@ export function registerSecrets(root: unknown, redactor: Redactor): void {
   walkSecrets(root, redactor, [], typesOf(root));
 }
 
-function walkSecrets(value: unknown, redactor: Redactor, path: ConfigPath, typeAt: TargetTypeAt): void {
+function walkSecrets(value: unknown, redactor: Redactor, path: ConfigPath, typeAt: TypeAt): void {
   if (typeof value === 'string') {
     if (isSecretPath(path, typeAt)) {
       redactor.add(value);

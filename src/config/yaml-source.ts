@@ -79,7 +79,7 @@ export class YamlSource {
         if (!key.endsWith('_file')) return;
         const base = key.slice(0, -'_file'.length);
         const parentPath = pathOf(path);
-        if (!acceptsFileFor(parentPath, base, (i) => this.doc.getIn(['targets', i, 'type']))) return;
+        if (!acceptsFileFor(parentPath, base, (section, i) => this.doc.getIn([section, i, 'type']))) return;
         const keyPath = [...parentPath, key];
         const where = this.where(parentPath, key);
         const parent = path.at(-1);

@@ -1,6 +1,6 @@
 // Starts a child process for a target: argument array only (never a shell), stdout as a stream, stderr kept as a
 // bounded tail, secrets through the environment. The child leads its own process group so that stopping it
-// (abort, timeout) also stops what it started (pg_dumpall runs pg_dump): SIGTERM, then SIGKILL after a grace.
+// (abort, timeout) also stops what it started (a dump tool that runs another per database): SIGTERM, then SIGKILL after a grace.
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import type { Logger } from '../logging/logger.js';

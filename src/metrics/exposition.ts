@@ -30,7 +30,7 @@ export function formatValue(value: number): string {
   return String(value);
 }
 
-/** Every family in one block (HELP, TYPE, samples): promtool rejects a family split across the file. */
+/** Every family in one block (HELP, TYPE, samples): Prometheus' own checker rejects a family split across the file. */
 export function renderFamilies(families: readonly Family[]): string {
   const out: string[] = [];
   for (const family of families) {

@@ -39,6 +39,11 @@ export interface NotifierModule<C extends EntryBase> {
   /** The key under `notifications:`. */
   kind: string;
   schema: z.ZodType<C>;
+  /**
+   * Keys of an entry whose values are secrets (`bot_token`, `url`, `headers.*`): masked everywhere and accepted as
+   * `<key>_file`.
+   */
+  secrets: readonly string[];
   /** Whether entries may ask for one message per target (`per: target`). */
   perTarget: boolean;
   compose(entry: C, view: RunView, ctx: ComposeContext): Outgoing;

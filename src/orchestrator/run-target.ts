@@ -105,10 +105,11 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
   const logger = run.logger.child({ target: target.name, type: target.type });
   const warnings: Warning[] = [];
   const timeout = new AbortController();
-  const timer = setTimeout(
-    () => timeout.abort(new TargetTimeoutError(`timed out after ${formatDuration(target.timeout)}`)),
-    target.timeout,
-  );
+  let waitingOn: string | undefined;
+  const timer = setTimeout(() => {
+    const what = waitingOn === undefined ? '' : ` waiting for ${waitingOn}`;
+    timeout.abort(new TargetTimeoutError(`timed out after ${formatDuration(target.timeout)}${what}`));
+  }, target.timeout);
   timer.unref();
   const signal = AbortSignal.any([run.signal, timeout.signal]);
   const targetDir = join(run.config.backup_dir, target.name);
@@ -171,6 +172,9 @@ async function backupTarget(run: RunContext, target: TargetConfig): Promise<Targ
         const clean = run.redactor.redact(message);
         warnings.push({ code, message: clean });
         logger.warn({ code }, clean);
+      },
+      step: (what) => {
+        waitingOn = what;
       },
     };
     const outcome = await module.backup(ctx, target);

@@ -1,13 +1,18 @@
 // The one place that maps a remote `type` to its schema and (loaded on first use) its implementation, so a run
 // without remotes never loads an object-storage SDK. Adding a remote type: its folder plus one line in each map.
 import { z } from 'zod';
-import { S3Remote } from './s3/schema.js';
+import { S3_SECRETS, S3Remote } from './s3/schema.js';
 import type { RemoteStore, StoreContext } from './types.js';
 
 export const RemoteConfig = z.discriminatedUnion('type', [S3Remote], {
   error: (issue) => (issue.code === 'invalid_union' ? 'unknown remote type (one of s3)' : undefined),
 });
 export type RemoteConfig = z.infer<typeof RemoteConfig>;
+
+/** Each remote type's secret keys (relative to the remote), for config loading and masking. */
+export const remoteSecrets: Readonly<Record<string, readonly string[]>> = {
+  s3: S3_SECRETS,
+};
 
 const loaders = {
   s3: async () => (await import('./s3/index.js')).openS3Store,

@@ -30,6 +30,11 @@ export interface TargetContext extends PlanContext {
   archive: ArchiveWriter;
   /** Records a warning in the result and the log. */
   warn(code: string, message: string): void;
+  /**
+   * Says what the target waits on now (`<dump program> in container db`, `snapshot action 123 of web-1 to finish`):
+   * a timeout names it.
+   */
+  step(waitingOn: string): void;
 }
 
 /** What a dry run shows for a target: the steps it would take, and problems that would make it fail. */

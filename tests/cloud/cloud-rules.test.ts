@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseExpired, freeSnapshotName, managedTime } from '../../src/cloud/retention.js';
+import { chooseExpired, freeSnapshotName, managedTime } from '../../src/targets/_cloud/retention.js';
 import { serverDelay } from '../../src/http/retry.js';
 import type { RemoteBackup } from '../../src/targets/types.js';
 import { runCli } from '../helpers/cli.js';

@@ -158,33 +158,34 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
     expect(snapshotsIn(admin.dataDir)).toEqual([]);
   });
 
-  it('names the expected path when data_dir does not hold the snapshot', async () => {
+  it('checks data_dir against the --storage.tsdb.path Prometheus reports: the dry run names both, the run makes no snapshot', async () => {
     const dir = tmpDir();
     const wrong = join(dir, 'not-the-tsdb');
-    mkdirSync(join(wrong, 'wal'), { recursive: true });
+    mkdirSync(join(wrong, 'wal'), { recursive: true }); // looks like a TSDB, but not the one Prometheus writes
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     const config = writeConfig(
       dir,
-      `  - name: wrong\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${wrong}\n    snapshot_wait: 1s\n` +
+      `  - name: wrong\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${wrong}\n` +
         `  - name: empty\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${empty}\n`,
     );
+    const mismatch = `Prometheus reports --storage.tsdb.path=${admin.dataDir}, but data_dir is ${wrong}`;
+    const plan = await runCli(['run', '--dry-run', '-c', config]);
+    expect(plan.exitCode).not.toBe(0);
+    expect(plan.stdout + plan.stderr).toContain(mismatch);
     const before = snapshotsIn(admin.dataDir);
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await runCli(['run', '-c', config, '--json', '--log-level', 'debug']);
     expect(result.exitCode, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
-    const made = snapshotsIn(admin.dataDir).filter((n) => !before.includes(n));
-    try {
-      expect(made).toHaveLength(1); // only `wrong` got as far as a snapshot; `empty` was refused before
-      const wrongError = report.targets.find((t) => t.name === 'wrong')!.error;
-      expect(wrongError).toContain(`${wrong}/snapshots/${made[0]} did not appear within 1.0s`);
-      expect(wrongError).toContain(`(Prometheus reports ${admin.dataDir})`);
-      expect(report.targets.find((t) => t.name === 'empty')!.error).toContain(
-        `data_dir ${empty} does not look like a Prometheus TSDB`,
-      );
-    } finally {
-      for (const name of made) await rm(join(admin.dataDir, 'snapshots', name), { recursive: true, force: true });
-    }
+    // Refused before POST snapshot: Prometheus' snapshots folder is as it was, and no line claims a removal.
+    expect(snapshotsIn(admin.dataDir)).toEqual(before);
+    expect(result.stderr).not.toContain('snapshot removed');
+    const wrongError = report.targets.find((t) => t.name === 'wrong')!.error;
+    expect(wrongError).toContain(mismatch);
+    expect(wrongError).toContain('no snapshot was made');
+    expect(report.targets.find((t) => t.name === 'empty')!.error).toContain(
+      `data_dir ${empty} does not look like a Prometheus TSDB`,
+    );
   });
 
   it('dry run: checks Prometheus and its admin API read-only and shows the paths', async () => {

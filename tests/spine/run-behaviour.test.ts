@@ -24,7 +24,11 @@ ${gate.target('slow', 'timeout: 1s')}  - { name: quick, type: filesystem, paths:
     const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json'], { env: gate.env });
     expect(result.exitCode).toBe(2);
     const report = JSON.parse(result.stdout);
-    expect(report.targets[0]).toMatchObject({ name: 'slow', status: 'failure', error: 'timed out after 1.0s' });
+    expect(report.targets[0]).toMatchObject({
+      name: 'slow',
+      status: 'failure',
+      error: 'timed out after 1.0s waiting for pg_dumpall in container slow',
+    });
     expect(report.targets[1]).toMatchObject({ name: 'quick', status: 'success' });
     expect(readdirSync(join(dir, 'backups', 'slow'))).toEqual([]);
     expect(gate.log()).toContain('term slow'); // the dump was stopped, not left running

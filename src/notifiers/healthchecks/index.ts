@@ -22,6 +22,7 @@ export const healthchecksNotifier = defineNotifier({
   kind: 'healthchecks',
   schema: HealthchecksEntry,
   perTarget: false,
+  secrets: ['url'],
 
   compose(entry, view, ctx) {
     const template = entry.body ?? ctx.defaults.body;

@@ -18,6 +18,7 @@ export const telegramNotifier = defineNotifier({
   kind: 'telegram',
   schema: TelegramEntry,
   perTarget: true,
+  secrets: ['bot_token'],
 
   compose(entry, view, ctx) {
     const style = styleFor(entry.parse_mode);

@@ -16,6 +16,7 @@ export const webhookNotifier = defineNotifier({
   kind: 'webhooks',
   schema: WebhookEntry,
   perTarget: true,
+  secrets: ['url', 'headers.*'],
 
   compose(entry, view, ctx) {
     const template = entry.payload ?? ctx.defaults.payload;

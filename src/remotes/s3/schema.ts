@@ -7,6 +7,9 @@ export const MIN_PART_SIZE = 5 * 1024 * 1024;
 /** S3's ceiling for a part. */
 export const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
 
+/** The keys of an s3 remote whose values are secrets (masked everywhere, accepted as `<key>_file`). */
+export const S3_SECRETS = ['access_key_id', 'secret_access_key'] as const;
+
 export const S3Remote = z.strictObject({
   name: targetName,
   type: z.literal('s3'),

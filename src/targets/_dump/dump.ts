@@ -14,7 +14,7 @@ import { DumpError, explainExit } from './failures.js';
 
 export interface DumpJob {
   place: ClientPlace;
-  /** The dump program's name, for messages (`mariadb-dump`). */
+  /** The dump program's name, for messages (as the target names it). */
   program: string;
   command: CommandSpec;
   /** The archive format token (`sql`, `rdb`). */
@@ -27,7 +27,7 @@ export interface DumpJob {
   check: () => ContentCheck;
   /** Builds the target's own error type. */
   error?: (message: string, options?: ErrorOptions) => Error;
-  /** Corrects the client's stdout on its way into the archive (redis-cli's transfer marker). */
+  /** Corrects the client's stdout on its way into the archive (a client's transfer marker). */
   filter?: () => Transform;
 }
 
@@ -36,6 +36,8 @@ export async function dumpToArchive(ctx: TargetContext, job: DumpJob): Promise<B
   const make = job.error ?? ((message: string, options?: ErrorOptions) => new DumpError(message, options));
   const child = startProcess(job.command, { signal: ctx.signal, redactor: ctx.redactor, logger: ctx.logger, env: ctx.env });
   ctx.logger.info({ command: child.command }, 'dumping');
+  const { container } = job.place;
+  ctx.step(container === undefined ? `${job.program} on this host` : `${job.program} in container ${container}`);
   // The last bytes of the dump, for the completeness check; the dump itself only flows through.
   const tail = new TailKeeper(512);
   if (job.filter) pipeline(child.stdout, job.filter(), tail, () => undefined);
@@ -50,6 +52,7 @@ export async function dumpToArchive(ctx: TargetContext, job: DumpJob): Promise<B
       describe: { ...job.describe, container: job.place.container ?? null, command: child.command },
       finish: async () => {
         exit = await child.exited;
+        ctx.step('the archive to be written and checked');
         if (exit.exitCode !== 0) throw explainExit(job.place, job.program, child.command, exit, make);
         const problem = job.judgeTail(tail.bytes());
         if (problem !== undefined) {

@@ -1,4 +1,4 @@
-// One job, two program names (mariadb-dump / mysqldump): locally the first one on PATH; in a container, the
+// One job, two program names (a renamed tool and its old name): locally the first one on PATH; in a container, the
 // first, then the second when the container has no such program.
 import { ProcessError } from '../../exec/errors.js';
 import { findProgram } from '../../exec/which.js';

@@ -1,8 +1,8 @@
 // The DigitalOcean endpoints a droplet snapshot needs (see ../shared/specs/CONTRACTS.md), with forgiving
 // response schemas that declare only the fields used.
 import { z } from 'zod';
-import type { CloudApi } from '../../cloud/api.js';
-import type { DeleteOutcome } from '../../cloud/prune.js';
+import type { CloudApi } from '../_cloud/api.js';
+import type { DeleteOutcome } from '../_cloud/prune.js';
 
 const Action = z.object({
   id: z.number().int(),

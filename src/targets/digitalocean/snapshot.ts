@@ -1,13 +1,13 @@
 // DigitalOcean droplet snapshots: create, wait for the action, find the snapshot by its unique name, keep the
 // newest keep_last of ours. Ours = type `snapshot` named `<target>-<YYYYMMDDTHHMMSSZ>`; nothing else is touched.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudApi } from '../../cloud/api.js';
-import { createLimits, createOnce } from '../../cloud/create.js';
-import { step } from '../../cloud/errors.js';
-import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
-import { planSnapshot, type Listing } from '../../cloud/plan.js';
-import { freeSnapshotName, managedTime, newestFirst } from '../../cloud/retention.js';
-import { waitForTargetAction, type ActionState } from '../../cloud/wait.js';
+import { CloudApi } from '../_cloud/api.js';
+import { createLimits, createOnce } from '../_cloud/create.js';
+import { step } from '../_cloud/errors.js';
+import { finishSnapshot, gigabytesToBytes } from '../_cloud/outcome.js';
+import { planSnapshot, type Listing } from '../_cloud/plan.js';
+import { freeSnapshotName, managedTime, newestFirst } from '../_cloud/retention.js';
+import { waitForTargetAction, type ActionState } from '../_cloud/wait.js';
 import type { BackupOutcome, Plan, PlanContext, RemoteBackup, TargetContext } from '../types.js';
 import { deleteSnapshot, getAction, listDropletSnapshots, snapshotDroplet, type DoAction, type DoSnapshot } from './api.js';
 import type { DigitaloceanTarget } from './schema.js';

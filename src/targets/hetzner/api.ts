@@ -1,7 +1,7 @@
 // The Hetzner Cloud endpoints a server snapshot needs (see ../shared/specs/CONTRACTS.md), with forgiving
 // response schemas that declare only the fields used.
 import { z } from 'zod';
-import type { CloudApi } from '../../cloud/api.js';
+import type { CloudApi } from '../_cloud/api.js';
 
 const Image = z.object({
   id: z.number().int().transform(String),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudShape, resourceId } from '../../cloud/schema.js';
+import { cloudShape, resourceId } from '../_cloud/schema.js';
 import { targetBaseShape } from '../../config/common.js';
 import { defineSpec } from '../types.js';
 

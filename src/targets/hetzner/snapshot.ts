@@ -1,14 +1,14 @@
 // Hetzner Cloud server snapshots: create an image labelled as ours, wait for the action, keep the newest
 // keep_last of ours. Ours = type snapshot with labels managed-by=snapshotter and snapshotter-target=<name>,
 // checked again on the image itself right before it is deleted; a delete-protected image is a warning.
-import { CloudApi } from '../../cloud/api.js';
-import { createLimits, createOnce } from '../../cloud/create.js';
-import { step } from '../../cloud/errors.js';
-import { finishSnapshot, gigabytesToBytes } from '../../cloud/outcome.js';
-import { planSnapshot } from '../../cloud/plan.js';
-import type { DeleteOutcome } from '../../cloud/prune.js';
-import { managedTime, newestFirst, snapshotName } from '../../cloud/retention.js';
-import { waitForTargetAction, type ActionState } from '../../cloud/wait.js';
+import { CloudApi } from '../_cloud/api.js';
+import { createLimits, createOnce } from '../_cloud/create.js';
+import { step } from '../_cloud/errors.js';
+import { finishSnapshot, gigabytesToBytes } from '../_cloud/outcome.js';
+import { planSnapshot } from '../_cloud/plan.js';
+import type { DeleteOutcome } from '../_cloud/prune.js';
+import { managedTime, newestFirst, snapshotName } from '../_cloud/retention.js';
+import { waitForTargetAction, type ActionState } from '../_cloud/wait.js';
 import type { BackupOutcome, Plan, PlanContext, RemoteBackup, TargetContext } from '../types.js';
 import { createImage, deleteImage, getAction, getImage, listSnapshots, type HcAction, type HcImage } from './api.js';
 import type { HetznerTarget } from './schema.js';

@@ -8,6 +8,7 @@ import { DockerError } from './docker.js';
 import { dataDirProblem } from './host.js';
 import type { PrometheusTarget } from './schema.js';
 import { StateFile, type PendingSnapshot } from './state.js';
+import { tsdbPathProblem } from './tsdb-path.js';
 import { locatedStore, storeFor, type SnapshotStore } from './store.js';
 
 const DATA_DIR_HINT = "data_dir must be the host path of Prometheus' --storage.tsdb.path";
@@ -18,10 +19,10 @@ async function removeLeftovers(ctx: TargetContext, config: PrometheusTarget, sta
   for (const pending of await state.read()) {
     const store = locatedStore(pending.data_dir, pending.container, config.docker_command, 0, ctx.env);
     try {
-      await store.remove(pending.name);
+      const existed = await store.remove(pending.name);
       await state.remove(pending);
-      removed.push(pending.name);
-      ctx.logger.info({ snapshot: store.where(pending.name) }, 'removed a snapshot left by an earlier run');
+      if (existed) removed.push(pending.name);
+      if (existed) ctx.logger.info({ snapshot: store.where(pending.name) }, 'removed a snapshot left by an earlier run');
     } catch (error) {
       ctx.warn('leftover_snapshot', `cannot remove ${store.where(pending.name)}, left by an earlier run: ${errorMessage(error)}`);
     }
@@ -51,6 +52,7 @@ async function archive(
   api: Api,
   name: string,
 ): Promise<BackupOutcome> {
+  ctx.step(`the snapshot ${store.where(name)}`);
   if (!(await store.wait(name, ctx.signal))) throw await notFound(api, config, store, name);
   const source = store.open(name, ctx.signal);
   let blocks: number | null = null;
@@ -107,6 +109,10 @@ export async function backupPrometheus(ctx: TargetContext, config: PrometheusTar
     if (problem) throw new PrometheusError(`${problem}: ${DATA_DIR_HINT}`);
   }
   const api = makeApi(config, ctx.redactor, ctx.signal);
+  ctx.step(`Prometheus at ${config.url}`);
+  // Read-only, before the snapshot: one made in another data dir would be one we cannot find or remove.
+  const mismatch = await tsdbPathProblem((await checkAdmin(api)).tsdbPath, store);
+  if (mismatch) throw new PrometheusError(`${mismatch}; no snapshot was made`);
   const name = await createSnapshot(api, config.skip_head);
   ctx.logger.info({ snapshot: store.where(name) }, 'snapshot made');
   const pending: PendingSnapshot = {
@@ -125,9 +131,9 @@ export async function backupPrometheus(ctx: TargetContext, config: PrometheusTar
     failure = error;
   }
   try {
-    await store.remove(name);
+    const removed = await store.remove(name);
     await state.remove(pending);
-    ctx.logger.info({ snapshot: store.where(name) }, 'snapshot removed');
+    if (removed) ctx.logger.info({ snapshot: store.where(name) }, 'snapshot removed');
   } catch (error) {
     const message = `cannot remove the snapshot ${store.where(name)}: ${errorMessage(error)} (the next run tries again)`;
     if (failure !== undefined) failure = new PrometheusError(`${errorMessage(failure)}; also ${message}`, { cause: failure });

@@ -65,13 +65,16 @@ export function packSnapshot(dataDir: string, name: string): SnapshotSource {
   };
 }
 
-/** Removes a snapshot folder this target made; a symlink or a file in its place is left alone. */
-export async function removeSnapshot(path: string): Promise<void> {
+/**
+ * Removes a snapshot folder this target made (true), or finds none there (false); a symlink or a file in its place
+ * is left alone.
+ */
+export async function removeSnapshot(path: string): Promise<boolean> {
   const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (!info) return;
+  if (!info) return false;
   if (!info.isDirectory()) throw new Error(`${path} is not a folder; not removed`);
   try {
     await rm(path, { recursive: true, force: true });
@@ -80,6 +83,7 @@ export async function removeSnapshot(path: string): Promise<void> {
       cause: error,
     });
   }
+  return true;
 }
 
 /** Names of the folders in `<data_dir>/snapshots` (for the dry run). */

@@ -6,6 +6,7 @@ import { ADMIN_HINT, checkAdmin, makeApi } from './api.js';
 import { dataDirProblem, snapshotPath } from './host.js';
 import type { PrometheusTarget } from './schema.js';
 import { StateFile } from './state.js';
+import { tsdbPathProblem } from './tsdb-path.js';
 import { locatedStore, storeFor } from './store.js';
 
 /** The dry-run plan; every problem found is one that would make the backup fail. */
@@ -28,12 +29,9 @@ export async function planPrometheus(ctx: PlanContext, config: PrometheusTarget)
     const check = await checkAdmin(api);
     steps.push(`Prometheus at ${config.url} answers; admin API ${check.adminEnabled ? 'enabled' : 'DISABLED'}`);
     if (!check.adminEnabled) problems.push(`the admin API of Prometheus at ${config.url} is disabled: ${ADMIN_HINT}`);
-    if (check.tsdbPath !== undefined) {
-      steps.push(`Prometheus reports --storage.tsdb.path=${check.tsdbPath}`);
-      if (store.container !== undefined && check.tsdbPath !== store.dataDir) {
-        problems.push(`Prometheus stores its TSDB in ${check.tsdbPath}, but data_dir is ${store.dataDir}`);
-      }
-    }
+    if (check.tsdbPath !== undefined) steps.push(`Prometheus reports --storage.tsdb.path=${check.tsdbPath}`);
+    const mismatch = await tsdbPathProblem(check.tsdbPath, store);
+    if (mismatch) problems.push(mismatch);
   } catch (error) {
     problems.push(errorMessage(error));
   }

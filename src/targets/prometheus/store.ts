@@ -21,7 +21,8 @@ export interface SnapshotStore {
   /** Waits until the snapshot is readable; false when it did not appear in time. */
   wait(name: string, signal: AbortSignal): Promise<boolean>;
   open(name: string, signal: AbortSignal): SnapshotSource;
-  remove(name: string): Promise<void>;
+  /** Removes the snapshot; false when there was none at that path (nothing removed). */
+  remove(name: string): Promise<boolean>;
 }
 
 /** The store this config describes. */
@@ -55,6 +56,10 @@ export function locatedStore(
     // Prometheus writes the snapshot inside the container before it answers; `docker cp` reports a missing one.
     wait: () => Promise.resolve(true),
     open: (name, signal) => dockerCopy(docker, snapshotPath(dataDir, name), signal),
-    remove: (name) => dockerRemove(docker, snapshotPath(dataDir, name)),
+    // `rm -rf` in the container cannot tell a missing folder from a removed one.
+    remove: async (name) => {
+      await dockerRemove(docker, snapshotPath(dataDir, name));
+      return true;
+    },
   };
 }

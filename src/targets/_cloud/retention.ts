@@ -1,7 +1,7 @@
 // Which provider snapshots are ours and which of them go: names `<target>-<stamp>`, the newest `keep_last` kept,
 // the snapshot this run made always kept, everything else (hand-made, other tools, other targets) never listed.
-import { formatStamp, parseStamp } from '../archive/names.js';
-import type { RemoteBackup } from '../targets/types.js';
+import { formatStamp, parseStamp } from '../../archive/names.js';
+import type { RemoteBackup } from '../types.js';
 
 /** The name of a snapshot taken now: `<target>-<YYYYMMDDTHHMMSSZ>` (UTC, so name order is time order). */
 export function snapshotName(target: string, date: Date): string {

@@ -1,8 +1,8 @@
 // Applying cloud retention: delete the expired snapshots one by one; one that cannot be deleted is a warning
 // that names it (the new snapshot exists, so the backup itself succeeded), never a reason to stop the others.
-import type { Logger } from '../logging/logger.js';
-import type { RemoteBackup } from '../targets/types.js';
-import { errorMessage } from '../util/errors.js';
+import type { Logger } from '../../logging/logger.js';
+import type { RemoteBackup } from '../types.js';
+import { errorMessage } from '../../util/errors.js';
 
 /** What deleting one snapshot came to: deleted, already gone, or skipped with a reason (protected, not ours). */
 export type DeleteOutcome = { kind: 'deleted' } | { kind: 'gone' } | { kind: 'skipped'; code: string; reason: string };

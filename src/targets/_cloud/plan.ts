@@ -1,8 +1,8 @@
 // The dry run of a cloud target: GET requests only. It lists the snapshots, names the one it would create, the
 // request it would send, how long it would wait, and what retention would delete.
-import type { Plan, RemoteBackup } from '../targets/types.js';
-import { formatDuration } from '../util/duration.js';
-import { errorMessage } from '../util/errors.js';
+import type { Plan, RemoteBackup } from '../types.js';
+import { formatDuration } from '../../util/duration.js';
+import { errorMessage } from '../../util/errors.js';
 import { retentionSteps } from './prune.js';
 import { chooseExpired, freeSnapshotName } from './retention.js';
 import type { CloudOptions } from './schema.js';

@@ -9,10 +9,10 @@ import {
   type HttpOptions,
   type HttpRequest,
   type HttpResponse,
-} from '../http/client.js';
-import type { Logger } from '../logging/logger.js';
-import type { Redactor } from '../util/redact.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+} from '../../http/client.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Redactor } from '../../util/redact.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import type { CloudOptions } from './schema.js';
 
 export type Query = Record<string, string | number | undefined>;

@@ -1,10 +1,10 @@
 // Waiting for a provider action (a snapshot being taken): poll at an interval, stop at a deadline that no poll,
 // sleep or retry may pass, fail loudly when the provider says the action failed.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../http/errors.js';
-import type { Logger } from '../logging/logger.js';
-import { formatDuration } from '../util/duration.js';
-import { errorMessage } from '../util/errors.js';
+import { HttpError } from '../../http/errors.js';
+import type { Logger } from '../../logging/logger.js';
+import { formatDuration } from '../../util/duration.js';
+import { errorMessage } from '../../util/errors.js';
 
 /** What one look at the action found. */
 export type ActionState =
@@ -79,10 +79,11 @@ export async function waitForAction(options: WaitOptions): Promise<void> {
 
 /** waitForAction with a cloud target's own poll interval and wait timeout, and the run's signal and logger. */
 export function waitForTargetAction(
-  ctx: { signal: AbortSignal; logger: Logger },
+  ctx: { signal: AbortSignal; logger: Logger; step?(waitingOn: string): void },
   config: { poll_interval: number; wait_timeout: number },
   action: Pick<WaitOptions, 'what' | 'check' | 'deadline' | 'initial'>,
 ): Promise<void> {
+  ctx.step?.(`${action.what} to finish`);
   return waitForAction({
     ...action,
     intervalMs: config.poll_interval,

@@ -2,9 +2,9 @@
 // failure that may have reached the provider (a timeout, 5xx, 429, Hetzner's 423 locked) it is sent again only
 // when listing shows no snapshot with the unique name just requested. One found there is the one we created.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../http/errors.js';
-import type { Logger } from '../logging/logger.js';
-import { errorMessage } from '../util/errors.js';
+import { HttpError } from '../../http/errors.js';
+import type { Logger } from '../../logging/logger.js';
+import { errorMessage } from '../../util/errors.js';
 
 export interface CreateOnceOptions<C, F> {
   /** The snapshot's unique name, for messages. */

@@ -1,6 +1,6 @@
 // The end of every cloud backup: retention over our own snapshots (only now that the new one is complete), then
 // the result the report and notifications read: name, id, size, total kept, deleted names.
-import type { BackupOutcome, RemoteBackup, TargetContext } from '../targets/types.js';
+import type { BackupOutcome, RemoteBackup, TargetContext } from '../types.js';
 import { pruneSnapshots, type DeleteOutcome } from './prune.js';
 import { chooseExpired } from './retention.js';
 import type { CloudOptions } from './schema.js';

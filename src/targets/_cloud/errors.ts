@@ -1,5 +1,5 @@
 // Errors of cloud targets that say which step failed (listing, creating, deleting) and keep the HTTP error as cause.
-import { errorMessage } from '../util/errors.js';
+import { errorMessage } from '../../util/errors.js';
 
 export class CloudStepError extends Error {
   override readonly name = 'CloudStepError';
