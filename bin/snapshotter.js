@@ -1,8 +1,47 @@
 #!/usr/bin/env node
-// Size the libuv thread pool to the cores before anything uses it: compression runs there.
-import { availableParallelism } from 'node:os';
+// Start-up only: answer `--version` from package.json without loading the CLI, turn on Node's compile cache where
+// the runtime has one, size the libuv thread pool, then hand over to dist/cli.js.
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import module from 'node:module';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 1));
-const { ignoreClosedPipes, main } = await import('../dist/cli.js');
-ignoreClosedPipes();
-process.exitCode = await main(process.argv);
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  enableCompileCache();
+  // Size the libuv thread pool to the cores before anything uses it: compression runs there.
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 1));
+  const { ignoreClosedPipes, main } = await import('../dist/cli.js');
+  ignoreClosedPipes();
+  process.exitCode = await main(process.argv);
+}
+
+/** A folder only this user can write to, or undefined: another user's cache must never feed our code. */
+function privateDir(dir) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    const uid = process.getuid?.();
+    return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o077) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Node.js 22.1+ keeps the compiled code of the modules it loads (most of `config check`'s start-up) under the
+ * user's cache folder ($XDG_CACHE_HOME or ~/.cache), else in a 0700 folder of this uid under the temp folder.
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off; on older runtimes nothing happens.
+ */
+function enableCompileCache() {
+  if (typeof module.enableCompileCache !== 'function' || process.env.NODE_DISABLE_COMPILE_CACHE) return;
+  const xdg = process.env.XDG_CACHE_HOME;
+  const home = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
+  const dir =
+    privateDir(join(home, 'snapshotter', 'compile-cache')) ??
+    privateDir(join(tmpdir(), `snapshotter-compile-cache-${process.getuid?.() ?? 'user'}`));
+  if (dir) module.enableCompileCache(dir);
+}

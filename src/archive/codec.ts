@@ -3,14 +3,14 @@
 import { PassThrough, type Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
+import { CODECS, type Codec } from './codec-names.js';
 import type { Compression } from './names.js';
 import { ParallelGunzip } from './parallel-gunzip.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { ParallelUnzstd } from './parallel-unzstd.js';
 import { ParallelZstd } from './parallel-zstd.js';
 
-export const CODECS = ['gzip', 'zstd'] as const;
-export type Codec = (typeof CODECS)[number];
+export { CODECS, type Codec };
 
 /** The file name suffix of each codec. */
 export const CODEC_SUFFIX: Record<Codec, Compression> = { gzip: 'gz', zstd: 'zst' };

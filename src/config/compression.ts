@@ -1,6 +1,6 @@
 // The compression keys, checked across each other: the level's range and default depend on the codec, and zstd
 // needs a Node.js with zstd in zlib. A key inherited from `defaults:` is reported where `defaults:` sets it.
-import { CODECS, type Codec } from '../archive/codec.js';
+import { CODECS, type Codec } from '../archive/codec-names.js';
 import { hasZstd, zstdMissingMessage } from '../archive/zstd-runtime.js';
 import type { ConfigPath } from './secrets.js';
 import { formatPath, type YamlSource } from './yaml-source.js';

@@ -50,6 +50,17 @@ async function writeTemp(temp: string, info: LockInfo): Promise<void> {
   }
 }
 
+/** The first temp file; failing, an error that names the lock file's folder (a custom lock_file may be anywhere). */
+async function writeFirstTemp(temp: string, path: string, info: LockInfo): Promise<void> {
+  try {
+    await writeTemp(temp, info);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `is not writable (${code ?? String(error)})`;
+    throw new Error(`the folder of the lock file ${path}, ${dirname(path)}, ${why}`, { cause: error });
+  }
+}
+
 /** Links the temp file to the lock name; recreates the temp file when another run's cleanup removed it. */
 async function linkLock(temp: string, path: string, info: LockInfo): Promise<'linked' | 'exists'> {
   for (let attempt = 0; ; attempt += 1) {
@@ -78,7 +89,7 @@ export async function acquireLock(path: string, now: Date = new Date()): Promise
     pid_start: await processStart(process.pid),
   };
   const temp = join(dirname(path), tempName(basename(path)));
-  await writeTemp(temp, info);
+  await writeFirstTemp(temp, path, info);
   let tookOverFrom: TakeOver | undefined;
   try {
     for (let attempt = 0; ; attempt += 1) {

@@ -121,12 +121,14 @@ async function blocked(
 export async function runBackups(run: RunContext, selected: TargetConfig[], phases: RunPhases = {}): Promise<RunReport> {
   const started = run.now();
   let lock: Lock | undefined;
+  let step = `cannot use the backup folder ${run.config.backup_dir}`;
   try {
     await ensureDir(run.config.backup_dir);
+    step = 'cannot take the run lock';
     lock = await acquireLock(run.config.lock_file, started);
   } catch (error) {
     if (error instanceof LockHeldError) return blocked(run, selected, phases, error, started);
-    const message = `cannot use the backup folder ${run.config.backup_dir}: ${errorMessage(error)}`;
+    const message = `${step}: ${errorMessage(error)}`;
     run.logger.error({ error: run.redactor.redact(errorMessage(error)) }, 'run stopped before any target');
     const report = buildReport(run, started, run.now(), allFailed(run, selected, message, started));
     await phases.finished?.(report);

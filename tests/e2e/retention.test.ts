@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requireBinaries } from '../helpers/binaries.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
 
@@ -164,22 +165,22 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
   it('list shows the complete backups newest first; status exits 1 when stale or missing, 0 when fresh', async () => {
     await seed(['dec31', 'jan01b']); // what the prune above leaves
     const file = config('tight.yaml', '{ keep_last: 1, keep_monthly: 2 }');
-    const list = await runCli(['list', '-c', file, '--json']);
+    const list = await mainInProcess(['list', '-c', file, '--json']);
     expect(list.exitCode, list.stderr).toBe(0);
     const listed = JSON.parse(list.stdout) as { targets: { backups: { name: string; state: string; size_bytes: number }[] }[] };
     expect(listed.targets[0]!.backups.map((b) => b.name)).toEqual([made.jan01b, made.dec31]);
     expect(listed.targets[0]!.backups.every((b) => b.state === 'complete' && b.size_bytes > 0)).toBe(true);
 
     // Real clock now: the newest backup is from 2021.
-    expect((await runCli(['status', '-c', file, '--max-age', '26h'])).exitCode).toBe(1);
-    const fresh = await runCli(['status', '-c', file, '--max-age', '100000d', '--json']);
+    expect((await mainInProcess(['status', '-c', file, '--max-age', '26h'])).exitCode).toBe(1);
+    const fresh = await mainInProcess(['status', '-c', file, '--max-age', '100000d', '--json']);
     expect(fresh.exitCode, fresh.stderr).toBe(0);
     expect(JSON.parse(fresh.stdout)).toMatchObject({
       ok: true,
       targets: [{ name: 'files', status: 'ok', newest: { name: made.jan01b } }],
     });
     // max_age from the config when no flag is given.
-    const stale = await runCli(['status', '-c', config('maxage.yaml', '{}', '    max_age: 26h\n')]);
+    const stale = await mainInProcess(['status', '-c', config('maxage.yaml', '{}', '    max_age: 26h\n')]);
     expect(stale.exitCode).toBe(1);
     expect(stale.stdout).toMatch(/^STALE\s+files\s+/);
     // A target without any complete backup is not fresh either.
@@ -187,7 +188,7 @@ describe.skipIf(!enabled)('retention end to end (libfaketime)', () => {
       join(root, 'empty.yaml'),
       `backup_dir: ./nothing-here\ntargets:\n  - name: files\n    type: filesystem\n    paths: [./src]\n`,
     );
-    const missing = await runCli(['status', '-c', join(root, 'empty.yaml'), '--json']);
+    const missing = await mainInProcess(['status', '-c', join(root, 'empty.yaml'), '--json']);
     expect(missing.exitCode).toBe(1);
     expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, targets: [{ status: 'missing', newest: null }] });
   });

@@ -2,7 +2,7 @@
 // observed rather than slept for (the temporary archive has reached N bytes, the first backup was deleted), and
 // each kill asserted to have landed there. After every kill each backup that looks complete verifies; the next
 // run is not blocked by the dead run's lock, succeeds, and removes the dead run's temporary files.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,14 +12,14 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
 import { randomFile } from '../helpers/files.js';
-import { whenDir } from '../helpers/watch.js';
+import { tempFiles, whenDir, whenTempHolds } from '../helpers/watch.js';
 
 const MIB = 1024 * 1024;
 
 function makeSource(dir: string): void {
   mkdirSync(join(dir, 'src', 'many'), { recursive: true });
   for (let i = 0; i < 300; i++) writeFileSync(join(dir, 'src', 'many', `f${i}.txt`), `file ${i}\n`.repeat(200));
-  randomFile(join(dir, 'src', 'blob'), 48);
+  randomFile(join(dir, 'src', 'blob'), 24);
 }
 
 /** Every archive-named file must be a complete backup that verifies; returns how many there are. */
@@ -37,23 +37,18 @@ async function assertConsistent(dir: string, config: string, target = 'files', e
   return archives.length;
 }
 
-const temps = (folder: string): string[] => readdirSync(folder).filter((n) => n.includes('.snapshotter-tmp-'));
-
 /**
  * Starts `run`, waits until a temporary file this run created holds at least `bytes`, and kills it there; asserts
  * the kill landed while that file was being written (it is still there, never renamed).
  */
 async function killWhileWriting(config: string, folder: string, bytes: number): Promise<void> {
-  const before = new Set(temps(folder));
+  const before = new Set(tempFiles(folder));
   const child = startCli(['run', '-c', config]);
-  const grown = (): string | undefined =>
-    temps(folder).find((n) => !before.has(n) && existsSync(join(folder, n)) && statSync(join(folder, n)).size >= bytes);
-  let temp: string | undefined;
-  await whenDir(folder, () => (temp = grown()) !== undefined, child);
+  const temp = await whenTempHolds(folder, bytes, child, before);
   child.kill('SIGKILL');
   const result = await child;
   expect(result.signal, 'killed by the test, not finished').toBe('SIGKILL');
-  expect(temps(folder), `the kill landed while ${temp} was written`).toContain(temp);
+  expect(tempFiles(folder), `the kill landed while ${temp} was written`).toContain(temp);
 }
 
 describe('SIGKILL while a filesystem backup writes its archive', () => {
@@ -64,8 +59,8 @@ describe('SIGKILL while a filesystem backup writes its archive', () => {
     writeFileSync(config, `backup_dir: ${dir}/backups\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}/src] }\n`);
     const folder = join(dir, 'backups', 'files');
     mkdirSync(folder, { recursive: true });
-    // The archive is about 48 MiB: kill at its start, and at 8, 16 and 32 MiB into it.
-    for (const bytes of [0, 8 * MIB, 16 * MIB, 32 * MIB]) {
+    // The archive is about 24 MiB: kill at its start, and at 4, 8 and 16 MiB into it.
+    for (const bytes of [0, 4 * MIB, 8 * MIB, 16 * MIB]) {
       await killWhileWriting(config, folder, bytes);
       expect(await assertConsistent(dir, config)).toBe(0);
     }

@@ -58,6 +58,28 @@ describe('the lock file', () => {
   });
 });
 
+describe('a custom lock_file in a folder that does not exist', () => {
+  it('fails the run naming the lock file and its folder, not the backup folder', async () => {
+    const dir = tmpDir();
+    const config = join(dir, 'c.yaml');
+    const lockFile = join(dir, 'run', 'snapshotter.lock');
+    writeFileSync(
+      config,
+      `backup_dir: ${dir}/backups\nlock_file: ${lockFile}\ntargets:\n  - { name: files, type: filesystem, paths: [${dir}] }\n`,
+    );
+    const result = await runCli(['run', '-c', config, '--json']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as { targets: { status: string; error: string }[] };
+    expect(report.targets[0]!.status).toBe('failure');
+    expect(report.targets[0]!.error).toMatch(
+      new RegExp(
+        `^cannot take the run lock: the folder of the lock file ${lockFile}, ${join(dir, 'run')}, does not exist: ENOENT`,
+      ),
+    );
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+  });
+});
+
 describe('runs blocked by a live lock', () => {
   let receiver: Receiver;
   beforeAll(async () => (receiver = await startReceiver()));

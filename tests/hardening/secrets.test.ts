@@ -152,7 +152,22 @@ describe('secrets', () => {
     const json = await run(['run', '-c', config, '--json', '--log-level', 'trace']);
     const report = JSON.parse(json.stdout);
     expect(report.targets.map((t: { status: string }) => t.status)).toEqual(['success', ...Array(5).fill('failure')]);
-    for (const target of report.targets.slice(1)) expect(target.error).toBeTruthy();
+    // Every failure says what failed, precisely, with each secret masked.
+    const quote = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const notTsdb = `data_dir ${dir} does not look like a Prometheus TSDB (no ${dir}/wal): data_dir must be the host path of Prometheus' --storage.tsdb.path`;
+    const doPath = '/do/v2/droplets/7/snapshots?page=1&per_page=200';
+    expect(report.targets.map((t: { error: string | null }) => t.error)).toEqual([
+      null,
+      `pg_dumpall failed: \`PGPASSWORD=*** ${LEAKY_DOCKER} exec -e PGPASSWORD pg pg_dumpall --username postgres --no-password\` exited with code 1: FATAL: password authentication failed (PGPASSWORD=***) argv: exec -e PGPASSWORD pg pg_dumpall --username postgres --no-password`,
+      notTsdb,
+      notTsdb,
+      `listing the snapshots of droplet 7: GET ${base}${doPath}: HTTP 401 unauthorized: bad credentials ${doPath} Bearer ***`,
+      expect.stringMatching(
+        new RegExp(
+          `^creating snapshot server-\\d{8}T\\d{6}Z of server 8: POST ${quote(base)}/hz/v1/servers/8/actions/create_image: HTTP 401 unauthorized: bad /hz/v1/servers/8/actions/create_image Bearer \\*\\*\\*$`,
+        ),
+      ),
+    ]);
     await run(['run', '--dry-run', '-c', config]);
     await run(['run', '--dry-run', '--json', '-c', config]);
     await run(['config', 'check', '-c', config]);

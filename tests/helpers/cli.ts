@@ -15,11 +15,13 @@ export interface CliOptions {
   cwd?: string;
   input?: string;
   timeoutMs?: number;
+  /** The Node.js binary to run the CLI on (default: the one running the tests). */
+  node?: string;
 }
 
 /** Starts the CLI; the caller awaits it (or signals it first). */
 export function startCli(args: string[], options: CliOptions = {}): ResultPromise {
-  return execa(process.execPath, [BIN, ...args], {
+  return execa(options.node ?? process.execPath, [BIN, ...args], {
     env: { SNAPSHOTTER_CONFIG: undefined, ...options.env },
     extendEnv: true,
     cwd: options.cwd,

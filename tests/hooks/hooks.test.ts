@@ -2,17 +2,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { hookDir } from './setup.js';
+import { mainInProcess } from '../helpers/in-process.js';
+import { hookRun } from './setup.js';
 
 const SECRET = 'pw-Zq81-never-shown';
 const ALLOWED_ENV =
   /^(PATH|HOME|LANG|LC_\w+|TZ|TMPDIR|USER|SHELL|SNAPSHOTTER_(EVENT|TARGET|TYPE|STATUS|ARCHIVE|HOSTNAME)|PWD|SHLVL|_)$/;
 
-describe('hooks', () => {
-  it('run in order with their facts in a minimal environment, argv and string forms, output masked in the log', async () => {
-    const h = hookDir();
-    h.write(`backup_dir: $DIR/backups
+// Run-level and target hooks in argv and string forms, next to a target whose password is a secret.
+const HOOKED = `backup_dir: $DIR/backups
 hostname: hook-host
 hooks:
   before: [[$DIR/rec, run-before]]
@@ -26,21 +24,25 @@ targets:
       before:
         - [$DIR/rec, files-before]
         - env > $DIR/env.txt; echo "told ${SECRET}"; echo "to stderr" >&2
-      after: [[$DIR/rec, files-after]]
+      after: [[$DIR/rec, files after]]
       on_failure: [[$DIR/rec, files-failure]]
   - name: db
     type: postgres
     container: pg
     password: \${PG_SECRET_PW}
-`);
-    const result = await runCli(['run', '-c', h.config, '--target', 'files', '--json'], {
-      env: { PG_SECRET_PW: SECRET, DO_TOKEN: 'do-token-secret' },
+`;
+
+describe('hooks', () => {
+  it('run in order with their facts in a minimal environment, argv and string forms, output masked in the log', async () => {
+    const { h, result } = await hookRun(HOOKED, ['run', '--target', 'files', '--json'], {
+      PG_SECRET_PW: SECRET,
+      DO_TOKEN: 'do-token-secret',
     });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(h.events()).toEqual([
       'run-before event=before target= type= status= archive=none host=hook-host',
       'files-before event=before target=files type=filesystem status= archive=none host=hook-host',
-      'files-after event=after target=files type=filesystem status=success archive=exists host=hook-host',
+      'files after event=after target=files type=filesystem status=success archive=exists host=hook-host',
       'run after event=after target= type= status=success archive=none host=hook-host',
     ]);
 
@@ -78,8 +80,8 @@ targets:
   });
 
   it('a failing before skips its target and still runs its after and on_failure hooks (exit 2)', async () => {
-    const h = hookDir();
-    h.write(`backup_dir: $DIR/backups
+    const { h, result } = await hookRun(
+      `backup_dir: $DIR/backups
 hostname: hh
 hooks:
   on_failure: [[$DIR/rec, run-failure]]
@@ -96,8 +98,9 @@ targets:
     paths: [$DIR/src]
     hooks:
       after: ["exit 4"]
-`);
-    const result = await runCli(['run', '-c', h.config, '--json']);
+`,
+      ['run', '--json'],
+    );
     expect(result.exitCode, result.stderr).toBe(2);
     const [broken, fine] = JSON.parse(result.stdout).targets;
     expect(broken).toMatchObject({ status: 'failure', artifact: null });
@@ -117,8 +120,8 @@ targets:
   });
 
   it('a failing run-level before fails every target without backing up (exit 1); the run’s after and on_failure run', async () => {
-    const h = hookDir();
-    h.write(`backup_dir: $DIR/backups
+    const { h, result } = await hookRun(
+      `backup_dir: $DIR/backups
 hostname: hh
 hooks:
   before: [[$DIR/no-such-mount-helper]]
@@ -127,8 +130,9 @@ hooks:
 targets:
   - { name: one, type: filesystem, paths: [$DIR/src], hooks: { before: [[$DIR/rec, never]] } }
   - { name: two, type: filesystem, paths: [$DIR/src] }
-`);
-    const result = await runCli(['run', '-c', h.config]);
+`,
+      ['run'],
+    );
     expect(result.exitCode, result.stderr).toBe(1);
     const lines = result.stdout.split('\n');
     for (const name of ['one', 'two']) {
@@ -149,53 +153,37 @@ targets:
   });
 
   it('--dry-run lists every hook in order and runs none; config check shows them masked; a typo is a config error', async () => {
-    const h = hookDir();
-    h.write(`backup_dir: $DIR/backups
-hooks:
-  before: [[$DIR/rec, run-before]]
-  after: ["$DIR/rec run-after"]
-  on_failure: [[$DIR/rec, run-failure]]
-targets:
-  - name: files
-    type: filesystem
-    paths: [$DIR/src]
-    hooks:
-      before: ["$DIR/rec files-before --password ${SECRET}"]
-      after: [[$DIR/rec, files after]]
-      on_failure: [[$DIR/rec, files-failure]]
-  - name: db
-    type: postgres
-    container: pg
-    password: \${PG_SECRET_PW}
-`);
     const env = { PG_SECRET_PW: SECRET };
-    const dry = await runCli(['run', '--dry-run', '-c', h.config, '--target', 'files'], { env });
+    const { h, result: dry } = await hookRun(HOOKED, ['run', '--dry-run', '--target', 'files'], env);
     expect(dry.exitCode, dry.stderr).toBe(0);
     const listed = dry.stdout.split('\n').filter((line) => line.includes('rec'));
     expect(listed).toEqual([
       `  - hook before: ${h.rec} run-before`,
-      `  - hook before: ${h.rec} files-before --password ***`,
+      `  - hook before: ${h.rec} files-before`,
       `  - hook after: ${h.rec} 'files after'`,
       `  - hook on_failure (only when it fails): ${h.rec} files-failure`,
-      `  - hook after: ${h.rec} run-after`,
+      `  - hook after: ${h.rec} 'run after'`,
       `  - hook on_failure (only when it fails): ${h.rec} run-failure`,
     ]);
     expect(dry.stdout).not.toContain(SECRET);
     expect(h.events()).toEqual([]);
     expect(existsSync(join(h.dir, 'backups'))).toBe(false);
 
-    const check = await runCli(['config', 'check', '-c', h.config, '--json'], { env });
+    const check = await mainInProcess(['config', 'check', '-c', h.config, '--json'], env);
     expect(check.exitCode, check.stderr).toBe(0);
     const shown = JSON.parse(check.stdout);
     expect(shown.hook_timeout).toBe('5m');
-    expect(shown.targets[0].hooks.before).toEqual([`${h.rec} files-before --password ***`]);
+    expect(shown.targets[0].hooks.before).toEqual([
+      [h.rec, 'files-before'],
+      `env > ${h.dir}/env.txt; echo "told ***"; echo "to stderr" >&2`,
+    ]);
     expect(shown.targets[0].hooks.after).toEqual([[h.rec, 'files after']]);
 
     writeFileSync(
       h.config,
       `backup_dir: ${h.dir}/b\nhooks:\n  befor: [x]\ntargets:\n  - { name: a, type: filesystem, paths: [/etc] }\n`,
     );
-    const typo = await runCli(['config', 'check', '-c', h.config]);
+    const typo = await mainInProcess(['config', 'check', '-c', h.config]);
     expect(typo.exitCode).toBe(78);
     expect(typo.stderr).toMatch(/c\.yaml:3:3: hooks\.befor: unknown key "befor"/);
   });

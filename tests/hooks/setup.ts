@@ -2,6 +2,7 @@
 // its first argument and what snapshotter told it through SNAPSHOTTER_* (and whether the archive exists).
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 export interface HookDir {
@@ -37,4 +38,15 @@ export function hookDir(): HookDir {
     events: () => (existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : []),
     write: (yaml) => writeFileSync(config, yaml.replaceAll('$DIR', dir), { mode: 0o600 }),
   };
+}
+
+/** A fresh hook folder with `yaml` as its config ($DIR: the folder), and `snapshotter ARGS -c CONFIG` run on it. */
+export async function hookRun(
+  yaml: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ h: HookDir; result: CliResult }> {
+  const h = hookDir();
+  h.write(yaml);
+  return { h, result: await runCli([...args, '-c', h.config], { env }) };
 }

@@ -1,12 +1,12 @@
 // How a run behaves around its targets: timeouts, files changing underneath, dry runs that touch nothing.
-import { execa } from 'execa';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { makeGate } from '../helpers/gate.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { randomFile } from '../helpers/files.js';
+import { tempFiles, whenTempHolds } from '../helpers/watch.js';
 
 describe('a run', () => {
   it('stops a target at its timeout, removes its partial files, and runs the others', async () => {
@@ -38,21 +38,26 @@ ${gate.target('slow', 'timeout: 1s')}  - { name: quick, type: filesystem, paths:
     const dir = tmpDir();
     mkdirSync(join(dir, 'src'));
     const growing = join(dir, 'src', 'growing.log');
-    randomFile(growing, 48);
-    const writer = execa('sh', ['-c', `while :; do echo line >> '${growing}'; done`]);
-    try {
-      writeFileSync(
-        join(dir, 'c.yaml'),
-        `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`,
-      );
-      const result = await runCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
-      expect(result.exitCode, result.stderr).toBe(0);
-      const warnings = JSON.parse(result.stdout).targets[0].warnings;
-      expect(warnings).toContainEqual({ code: 'file_changed', message: expect.stringContaining(growing) });
-    } finally {
-      writer.kill();
-      await writer.catch(() => undefined);
-    }
+    randomFile(growing, 32);
+    writeFileSync(
+      join(dir, 'c.yaml'),
+      `backup_dir: ${dir}/backups\ntargets:\n  - { name: logs, type: filesystem, paths: [${dir}/src] }\n`,
+    );
+    const folder = join(dir, 'backups', 'logs');
+    mkdirSync(folder, { recursive: true });
+    const child = startCli(['run', '-c', join(dir, 'c.yaml'), '--json']);
+    // 1 MiB of (incompressible) archive is out: the file is being read, and the pipeline holds only a few MiB of
+    // the 32 ahead of the archive, so the read is far from done when the file changes.
+    const temp = await whenTempHolds(folder, 1024 * 1024, child);
+    appendFileSync(growing, 'one more line\n');
+    expect(tempFiles(folder), 'the file changed while the archive was written').toContain(temp);
+    const result = await child;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const warnings = JSON.parse(String(result.stdout)).targets[0].warnings;
+    expect(warnings).toContainEqual({
+      code: 'file_changed',
+      message: `${growing} changed while being read; the archive holds a copy that may be inconsistent`,
+    });
   });
 
   it('--dry-run shows the plan and writes nothing', async () => {

@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSyn
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 let dir: string;
@@ -45,13 +46,13 @@ describe('snapshotter verify', () => {
     const byPath = await runCli(['verify', archive]);
     expect(byPath.exitCode, byPath.stdout + byPath.stderr).toBe(0);
     expect(byPath.stdout).toMatch(/^OK {3}.*21 entries/m);
-    const all = await runCli(['verify', '--all', '-c', join(dir, 'c.yaml')]);
+    const all = await mainInProcess(['verify', '--all', '-c', join(dir, 'c.yaml')]);
     expect(all.exitCode).toBe(0);
   });
 
   it('fails a flipped byte', async () => {
     flipByte(archive, Math.floor(statSync(archive).size / 2));
-    const result = await runCli(['verify', archive]);
+    const result = await mainInProcess(['verify', archive]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^FAIL /m);
     expect(result.stdout).toContain('sidecar: sha256');
@@ -59,7 +60,7 @@ describe('snapshotter verify', () => {
 
   it('fails a truncation', async () => {
     truncateSync(archive, statSync(archive).size - 100);
-    const result = await runCli(['verify', archive]);
+    const result = await mainInProcess(['verify', archive]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('content:');
   });
@@ -67,7 +68,7 @@ describe('snapshotter verify', () => {
   it('fails damage whose sidecar and manifest were rewritten to match', async () => {
     flipByte(archive, Math.floor(statSync(archive).size / 3));
     forgeMetadata(archive);
-    const result = await runCli(['verify', archive]);
+    const result = await mainInProcess(['verify', archive]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('content:');
     expect(result.stdout).not.toContain('sidecar:');
@@ -75,7 +76,7 @@ describe('snapshotter verify', () => {
 
   it('fails an archive without sidecar or manifest', async () => {
     unlinkSync(`${archive}.sha256`);
-    const result = await runCli(['verify', archive]);
+    const result = await mainInProcess(['verify', archive]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('sidecar: missing');
   });

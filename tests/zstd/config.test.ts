@@ -1,5 +1,6 @@
 // The compression keys: codec per target or in defaults, the level's range and default per codec, and on a
-// Node.js without zstd a config asking for it is a config error (exit 78) naming the place and the versions.
+// Node.js without zstd a config asking for it is a config error (exit 78) naming the place and the versions (the
+// CLI runs on a Node.js without zstd whichever Node.js runs vitest: tests/helpers/zstd.ts).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { hasZstd } from '../../src/archive/zstd-runtime.js';
 import { loadConfig } from '../../src/config/load.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { nodeVersion, nodeWithoutZstd } from '../helpers/zstd.js';
 
 function configFile(lines: string[]): string {
   const dir = tmpDir();
@@ -57,13 +59,14 @@ describe('compression keys', () => {
     expect(message).toMatch(/snapshotter\.yaml:5:\d+: targets\[1\]\.compression_level: .*19/);
   });
 
-  it.runIf(!hasZstd())('on a Node.js without zstd, a zstd config exits 78 with the versions', async () => {
+  const oldNode = nodeWithoutZstd('zstd config on a Node.js without zstd');
+  it.runIf(oldNode !== undefined)('on a Node.js without zstd, a zstd config exits 78 with the versions', async () => {
     const file = configFile(['targets:', '  - { name: a, type: filesystem, paths: [/etc], compression: zstd }']);
-    const result = await runCli(['config', 'check', '-c', file]);
+    const result = await runCli(['config', 'check', '-c', file], { node: oldNode });
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toContain(`${file}:3:`);
     expect(result.stderr).toContain(
-      `targets[0].compression: zstd needs Node.js 22.15 or newer; this is Node.js ${process.versions.node}`,
+      `targets[0].compression: zstd needs Node.js 22.15 or newer; this is Node.js ${nodeVersion(oldNode!)}`,
     );
   });
 });
