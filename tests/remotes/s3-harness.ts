@@ -101,6 +101,10 @@ export class S3Front {
       },
     );
     upstream.on('error', () => res.destroy());
+    // A client killed mid-body must not leave s3rver waiting for the rest (its close() would wait forever).
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   }
 
