@@ -2,28 +2,17 @@
 // an archive without manifest and another host's backups stay), two targets × two remotes, and a restore on a
 // machine that has only the config and the credentials.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
-import { startS3, type S3Setup } from './s3-harness.js';
+import { useS3 } from './s3-harness.js';
 import { keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
 
-let s3: S3Setup;
-let root: string;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
-  s3 = await startS3(root);
-});
-afterAll(async () => {
-  await s3?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const s3 = useS3();
 
 /** Writes an old complete local backup of target `files` (a tiny tar) stamped at `when`. */
 async function oldBackup(dir: string, when: string): Promise<string> {
@@ -41,7 +30,7 @@ describe('remote retention and fleet', () => {
     const olds = [];
     for (const when of ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z'])
       olds.push(await oldBackup(dir, when));
-    const s = reader(s3.direct);
+    const s = reader(s3().direct);
     const foreign = [
       'r1/h1/files/notes.txt',
       'r1/h1/files/files-20200101T000000Z.tar.gz',
@@ -60,7 +49,7 @@ targets:
     paths: [${src}]
     retention: { keep_last: 2 }
 remotes:
-${remoteYaml({ endpoint: s3.front.endpoint, prefix: 'r1/' })}defaults:
+${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'r1/' })}defaults:
   remotes: [offsite]
 `,
     );
@@ -102,7 +91,7 @@ targets:
     paths: [${src}]
     remotes: [b]
 remotes:
-${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remoteYaml({ name: 'b', endpoint: s3.front.endpoint, prefix: 'x2/' })}defaults:
+${remoteYaml({ name: 'a', endpoint: s3().front.endpoint, prefix: 'x1/' })}${remoteYaml({ name: 'b', endpoint: s3().front.endpoint, prefix: 'x2/' })}defaults:
   remotes: [a, b]
 `;
     const { file, env } = writeConfig(dir, body(`${dir}/backups`));
@@ -114,7 +103,7 @@ ${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remote
       ['files', ['a:success', 'b:success']],
       ['more', ['b:success']],
     ]);
-    const s = reader(s3.direct);
+    const s = reader(s3().direct);
     expect((await keys(s, 'x1/')).filter((k) => k.endsWith('.json'))).toHaveLength(1);
     expect((await keys(s, 'x2/')).filter((k) => k.endsWith('.json'))).toHaveLength(2);
     const verify = await runCli(['verify', '-c', file, '--remote', 'b', '--download'], { env });
