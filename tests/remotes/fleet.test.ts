@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
@@ -13,6 +14,7 @@ import { useS3 } from './s3-harness.js';
 import { keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
 
 const s3 = useS3();
+const withAge = requireBinaries('encrypted remote tests', { 'age-keygen': findBinary('age-keygen') });
 
 /** Writes an old complete local backup of target `files` (a tiny tar) stamped at `when`. */
 async function oldBackup(dir: string, when: string): Promise<string> {
@@ -120,6 +122,47 @@ ${remoteYaml({ name: 'a', endpoint: s3().front.endpoint, prefix: 'x1/' })}${remo
       },
     );
     expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(readFileSync(join(out, src.slice(1), 'data.bin')).equals(readFileSync(join(src, 'data.bin')))).toBe(true);
+  });
+
+  it.runIf(withAge)('verifies and restores an encrypted archive through the remote, with and without the identity', async () => {
+    const dir = tmpDir();
+    const src = sourceDir(dir, 1);
+    const key = join(dir, 'key.txt');
+    execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
+    const { file, env } = writeConfig(
+      dir,
+      `backup_dir: ${dir}/backups
+hostname: h3
+targets:
+  - name: files
+    type: filesystem
+    paths: [${src}]
+    encryption: { age_recipients: [${recipient}] }
+remotes:
+${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'enc/' })}defaults:
+  remotes: [offsite]
+`,
+    );
+    const preview = await runCli(['run', '-c', file, '--dry-run'], { env });
+    expect(preview.stdout).toContain('encrypted with age to 1 recipient');
+    const run = await runCli(['run', '-c', file], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const blind = await runCli(['verify', '-c', file, '--remote', 'offsite', '--download'], { env });
+    expect(blind.exitCode, blind.stdout + blind.stderr).toBe(0);
+    expect(blind.stdout).toMatch(/^OK {3}enc\/h3\/files\/files-\d{8}T\d{6}Z\.tar\.gz\.age\n.*content NOT checked/m);
+    const deep = await runCli(['verify', '-c', file, '--remote', 'offsite', '--download', '--identity', key], { env });
+    expect(deep.exitCode, deep.stdout + deep.stderr).toBe(0);
+    expect(deep.stdout).toContain('.tar.gz.age, decrypted and checked');
+
+    const out = join(dir, 'out');
+    const restore = ['restore', '-c', file, '--remote', 'offsite', '--latest', '--target', 'files', '--to', out];
+    const refused = await runCli(restore, { env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('--identity');
+    const restored = await runCli(restore, { env: { ...env, SNAPSHOTTER_AGE_IDENTITY_FILE: key } });
+    expect(restored.exitCode, restored.stderr).toBe(0);
     expect(readFileSync(join(out, src.slice(1), 'data.bin')).equals(readFileSync(join(src, 'data.bin')))).toBe(true);
   });
 });
