@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { useS3 } from './s3-harness.js';
-import { remoteYaml, SECRET, sourceDir, writeConfig } from './setup.js';
+import { filesConfig, remoteYaml, SECRET, sourceDir, writeConfig } from './setup.js';
 
 const s3 = useS3();
 beforeEach(() => s3().front.reset());
@@ -16,19 +16,7 @@ beforeEach(() => s3().front.reset());
 function config(extra = '', env: Record<string, string> = {}, mib = 0, bucket?: string, timeout?: string) {
   const dir = tmpDir();
   const src = mib > 0 ? sourceDir(dir, mib) : dir;
-  const written = writeConfig(
-    dir,
-    `backup_dir: ${dir}/backups
-hostname: h1
-targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-remotes:
-${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'e/', extra, bucket, timeout })}defaults:
-  remotes: [offsite]
-`,
-  );
+  const written = filesConfig({ dir, src, remote: { endpoint: s3().front.endpoint, prefix: 'e/', extra, bucket, timeout } });
   return { ...written, env: { ...written.env, ...env } };
 }
 
@@ -89,24 +77,13 @@ describe('remote errors', () => {
     hook.listen(0, '127.0.0.1');
     await once(hook, 'listening');
     const { port } = hook.address() as AddressInfo;
-    const { file, env } = writeConfig(
+    const { file, env } = filesConfig({
       dir,
-      `backup_dir: ${dir}/backups
-hostname: h1
-notifications:
-  webhooks:
-    - url: http://127.0.0.1:${port}/hook
-      payload: { event: "{event}", remote: "{remote}", target: "{target}", error: "{error}" }
-targets:
-  - name: files
-    type: filesystem
-    paths: [${sourceDir(dir, 1)}]
-    timeout: 2s
-remotes:
-${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'e/', timeout: '10m' })}defaults:
-  remotes: [offsite]
-`,
-    );
+      src: sourceDir(dir, 1),
+      top: `notifications:\n  webhooks:\n    - url: http://127.0.0.1:${port}/hook\n      payload: { event: "{event}", remote: "{remote}", target: "{target}", error: "{error}" }\n`,
+      target: '    timeout: 2s\n',
+      remote: { endpoint: s3().front.endpoint, prefix: 'e/', timeout: '10m' },
+    });
     s3().front.hang(true);
     try {
       const run = await runCli(['run', '-c', file], { env });

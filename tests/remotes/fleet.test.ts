@@ -11,7 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
 import { useS3 } from './s3-harness.js';
-import { keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
+import { filesConfig, keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
 
 const s3 = useS3();
 const withAge = requireBinaries('encrypted remote tests', { 'age-keygen': findBinary('age-keygen') });
@@ -41,20 +41,12 @@ describe('remote retention and fleet', () => {
       'r1/other/files/files-20200102T000000Z.tar.gz.json',
     ];
     for (const key of foreign) await putObject(s, key, 'not ours');
-    const { file, env } = writeConfig(
+    const { file, env } = filesConfig({
       dir,
-      `backup_dir: ${dir}/backups
-hostname: h1
-targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-    retention: { keep_last: 2 }
-remotes:
-${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'r1/' })}defaults:
-  remotes: [offsite]
-`,
-    );
+      src,
+      target: '    retention: { keep_last: 2 }\n',
+      remote: { endpoint: s3().front.endpoint, prefix: 'r1/' },
+    });
     const dry = await runCli(['prune', '-c', file, '--remote', 'offsite', '--dry-run'], { env });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('not a complete backup, left alone: files-20200101T000000Z.tar.gz');
@@ -131,20 +123,13 @@ ${remoteYaml({ name: 'a', endpoint: s3().front.endpoint, prefix: 'x1/' })}${remo
     const key = join(dir, 'key.txt');
     execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
     const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
-    const { file, env } = writeConfig(
+    const { file, env } = filesConfig({
       dir,
-      `backup_dir: ${dir}/backups
-hostname: h3
-targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-    encryption: { age_recipients: [${recipient}] }
-remotes:
-${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'enc/' })}defaults:
-  remotes: [offsite]
-`,
-    );
+      src,
+      hostname: 'h3',
+      target: `    encryption: { age_recipients: [${recipient}] }\n`,
+      remote: { endpoint: s3().front.endpoint, prefix: 'enc/' },
+    });
     const preview = await runCli(['run', '-c', file, '--dry-run'], { env });
     expect(preview.stdout).toContain('encrypted with age to 1 recipient');
     const run = await runCli(['run', '-c', file], { env });

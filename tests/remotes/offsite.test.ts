@@ -6,28 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { useS3 } from './s3-harness.js';
-import { getBytes, keys, reader, remoteYaml, SECRET, sha256Meta, sourceDir, writeConfig } from './setup.js';
+import { filesConfig, getBytes, keys, reader, SECRET, sha256Meta, sourceDir } from './setup.js';
 
 const s3 = useS3();
 
 function setup(prefix: string, mib: number, remoteExtra = '', top = '') {
   const dir = tmpDir();
   const src = sourceDir(dir, mib);
-  const config = writeConfig(
+  const config = filesConfig({
     dir,
-    `backup_dir: ${dir}/backups
-hostname: h1
-log: { file: ${dir}/log/snapshotter.log }
-metrics: { textfile: ${dir}/metrics.prom }
-${top}targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-remotes:
-${remoteYaml({ endpoint: s3().front.endpoint, prefix, extra: remoteExtra })}defaults:
-  remotes: [offsite]
-`,
-  );
+    src,
+    top: `log: { file: ${dir}/log/snapshotter.log }\nmetrics: { textfile: ${dir}/metrics.prom }\n${top}`,
+    remote: { endpoint: s3().front.endpoint, prefix, extra: remoteExtra },
+  });
   return { dir, ...config };
 }
 
