@@ -2,7 +2,11 @@
 // by `snapshotter run` to a local S3 server (s3rver), next to `curl -T` of the same archive to the same server.
 //   BENCH_UPLOAD_SIZES=300m,1g (default)   archive sizes
 //   BENCH_DIR=.bench (default)             where sources, backups and the server's objects go
-// The run's own backup is a tiny file (the big archive is uploaded by the catch-up), so the row measures the copy.
+//   BENCH_NODE_FLAGS="--cpu-prof"          node flags for the measured snapshotter run (profiling)
+// The run's own backup is a tiny file (the big archive is uploaded by the catch-up), so the row measures the copy;
+// "run without remote" is that run's fixed cost (start-up, the tiny backup and its verify) with no remote at all.
+// Rows: multipart in 16 MiB parts (s3rver stores the parts, then reassembles them on complete), and one streamed
+// PUT (part_size above the archive), the same request as curl's. CPU is user+sys; s3rver runs in this process.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync, closeSync, openSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
@@ -19,6 +23,7 @@ const sizes = (process.env.BENCH_UPLOAD_SIZES ?? '300m,1g')
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const log = (line) => process.stderr.write(`bench-upload: ${line}\n`);
 
 function randomFile(path, bytes) {
@@ -31,7 +36,7 @@ function randomFile(path, bytes) {
   }
 }
 
-function config(dir, port, prefix, remotes) {
+function config(dir, port, prefix, remotes, partSize = '16m') {
   const file = join(dir, `snapshotter-${prefix}.yaml`);
   writeFileSync(
     file,
@@ -52,6 +57,7 @@ remotes:
     access_key_id: S3RVER
     secret_access_key: S3RVER
     force_path_style: true
+    part_size: ${partSize}
 defaults:
   remotes: ${remotes ? '[local]' : '[]'}
 `,
@@ -72,6 +78,13 @@ const server = new S3rver({
 });
 await server.run();
 const rows = [];
+/** Measures a command and the CPU s3rver (in this process) spent serving it. */
+async function withServerCpu(cmd, args) {
+  const before = process.cpuUsage();
+  const result = await measure(cmd, args);
+  const used = process.cpuUsage(before);
+  return { ...result, serverCpu: (used.user + used.system) / 1e6 };
+}
 try {
   for (const size of sizes) {
     const dir = join(benchDir, size);
@@ -83,7 +96,7 @@ try {
     const archivePath = join(dir, 'backups', 'big', archive);
     writeFileSync(join(dir, 'src', 'data.bin'), 'tiny'); // the measured run's own backup is tiny
     log(`${size}: curl -T`);
-    const curl = await measure('curl', [
+    const curl = await withServerCpu('curl', [
       '-sS',
       '-f',
       '-T',
@@ -96,9 +109,16 @@ try {
       'x-amz-content-sha256: UNSIGNED-PAYLOAD',
       `http://127.0.0.1:${port}/bench/curl-${size}/${archive}`,
     ]);
-    log(`${size}: snapshotter run (catch-up upload)`);
-    const snap = await measure(process.execPath, [BIN, 'run', '-c', config(dir, port, `snap-${size}`, true)]);
-    rows.push({ size, curl, snap });
+    log(`${size}: snapshotter run without a remote (the run's fixed cost: start-up, tiny backup, verify)`);
+    const base = await measure(process.execPath, [BIN, 'run', '-c', config(dir, port, 'none', false)]);
+    log(`${size}: snapshotter run (catch-up upload, multipart in 16 MiB parts)`);
+    const snap = await withServerCpu(process.execPath, [...nodeFlags, BIN, 'run', '-c', config(dir, port, `snap-${size}`, true)]);
+    rows.push({ size, curl, snap, base });
+    // part_size above the archive: one streamed PUT, the same request curl makes (s3rver does no reassembly).
+    log(`${size}: snapshotter run (catch-up upload, one PUT)`);
+    const single = config(dir, port, `put-${size}`, true, '5g');
+    const put = await withServerCpu(process.execPath, [...nodeFlags, BIN, 'run', '-c', single]);
+    rows.push({ size: `${size} one PUT`, curl, snap: put, base });
     rmSync(dir, { recursive: true, force: true });
   }
 } finally {
@@ -106,10 +126,13 @@ try {
   rmSync(benchDir, { recursive: true, force: true });
 }
 const fmt = (n) => n.toFixed(1);
-const lines = ['| archive | curl -T wall | snapshotter wall | ratio | snapshotter peak RSS |', '| --- | --- | --- | --- | --- |'];
+const lines = [
+  '| archive | curl -T wall | snapshotter wall | ratio | snapshotter peak RSS | curl CPU | snapshotter CPU | s3rver CPU (curl / snapshotter) | run without remote wall |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+];
 for (const r of rows) {
   lines.push(
-    `| ${r.size} | ${fmt(r.curl.wall)} s | ${fmt(r.snap.wall)} s | ${(r.snap.wall / r.curl.wall).toFixed(2)}x | ${Math.round(r.snap.rssMiB)} MiB |`,
+    `| ${r.size} | ${fmt(r.curl.wall)} s | ${fmt(r.snap.wall)} s | ${(r.snap.wall / r.curl.wall).toFixed(2)}x | ${Math.round(r.snap.rssMiB)} MiB | ${fmt(r.curl.cpu)} s | ${fmt(r.snap.cpu)} s | ${fmt(r.curl.serverCpu)} s / ${fmt(r.snap.serverCpu)} s | ${fmt(r.base.wall)} s |`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');

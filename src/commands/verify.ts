@@ -25,6 +25,7 @@ async function verifyRemote(options: VerifyOptions & { remote: string }, io: Io)
     return await remoteVerify(session, io, options.remote, selected, {
       download: options.download === true,
       json: options.json === true,
+      identity: await identityFrom(options.identity, io.env),
     });
   } finally {
     await session.log.close();

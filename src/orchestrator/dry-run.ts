@@ -1,7 +1,7 @@
 // The dry-run plan: what each target would do, and what would make it fail. No writes, no remote mutation.
 import { join } from 'node:path';
 import { hookSteps } from '../hooks/plan.js';
-import { loadTarget, type TargetConfig } from '../targets/registry.js';
+import { loadTarget, targetSpec, type TargetConfig } from '../targets/registry.js';
 import type { Plan } from '../targets/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { RunContext } from './run-target.js';
@@ -9,6 +9,14 @@ import type { RunContext } from './run-target.js';
 export interface TargetPlan extends Plan {
   name: string;
   type: string;
+}
+
+/** Whether the target's archive would be encrypted (provider snapshots have no archive). */
+function encryptionStep(target: TargetConfig): string[] {
+  if (targetSpec(target).storage !== 'archive') return [];
+  const recipients = target.encryption?.recipients.length ?? 0;
+  if (recipients === 0) return ['archive not encrypted (no encryption set)'];
+  return [`archive encrypted with age to ${recipients} recipient${recipients === 1 ? '' : 's'}`];
 }
 
 export async function planTargets(run: RunContext, selected: TargetConfig[]): Promise<TargetPlan[]> {
@@ -37,6 +45,7 @@ export async function planTargets(run: RunContext, selected: TargetConfig[]): Pr
       steps: [
         ...hookSteps(target.hooks, 'before', run.redactor),
         ...plan.steps.map((s) => run.redactor.redact(s)),
+        ...encryptionStep(target),
         ...hookSteps(target.hooks, 'after', run.redactor),
         ...hookSteps(target.hooks, 'on_failure', run.redactor),
       ],

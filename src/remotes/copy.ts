@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import type { Backup } from '../archive/catalog.js';
 import { MANIFEST_SUFFIX, SIDECAR_SUFFIX } from '../archive/names.js';
 import type { Logger } from '../logging/logger.js';
+import { parseArchiveName } from '../archive/names.js';
 import { archivesIn, targetPrefix } from './catalog.js';
-import type { RemoteStore } from './types.js';
+import type { PendingUpload, RemoteStore } from './types.js';
 
 /** The local backups a remote lacks (no listed manifest, or an archive of another size), `first` leading. */
 export async function missingOn(
@@ -24,6 +25,18 @@ export async function missingOn(
   );
   const missing = local.filter((b) => !present.has(`${b.name}\0${b.size_bytes}`));
   return missing.sort((a, b) => (a.name === first ? -1 : b.name === first ? 1 : 0));
+}
+
+/**
+ * Multipart uploads of this host's target that a killed run left behind: under its prefix, of an archive name of
+ * the target, started before this run (the run holds the target's lock, so no other run of ours is uploading).
+ */
+export async function staleUploads(store: RemoteStore, hostname: string, target: string, before: Date): Promise<PendingUpload[]> {
+  const prefix = targetPrefix(store, hostname, target);
+  return (await store.listUploads(prefix)).filter((u) => {
+    const name = u.key.slice(prefix.length);
+    return !name.includes('/') && parseArchiveName(target, name) !== undefined && u.initiated < before;
+  });
 }
 
 /** Uploads one complete local backup; throws (naming the remote) when any step fails or the archive disagrees. */

@@ -7,18 +7,22 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { RemoteResult, TargetResult } from '../report.js';
 import type { TargetConfig } from '../targets/registry.js';
+import { formatDurationConfig } from '../util/duration.js';
 import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import { targetPrefix } from './catalog.js';
-import { missingOn, uploadBackup } from './copy.js';
+import { missingOn, staleUploads, uploadBackup } from './copy.js';
 import { openStore, type RemoteConfig } from './registry.js';
 import { pruneRemote } from './retention.js';
+import { RemoteDeadlineError } from './types.js';
 
 export interface RemoteRun {
   config: Config;
   logger: Logger;
   redactor: Redactor;
   signal: AbortSignal;
+  /** When the run started: multipart uploads of ours started before it were left by a killed run. */
+  started?: Date;
 }
 
 /** The remote configs a target copies to (names were checked when the config loaded). */
@@ -38,11 +42,25 @@ async function copyTo(run: RemoteRun, target: TargetConfig, remote: RemoteConfig
     backups: null,
     error: null,
   };
-  const store = await openStore(remote, { logger, signal: run.signal });
+  // The copy gets the target's `timeout` of its own (counted from its start): a hanging remote cannot hang the run.
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new RemoteDeadlineError(`gave up after ${formatDurationConfig(target.timeout)} (the target's timeout)`)),
+    target.timeout,
+  );
+  const signal = AbortSignal.any([run.signal, deadline.signal]);
+  const store = await openStore(remote, { logger, signal });
   try {
     const host = run.config.hostname;
     const local = (await readCatalog(join(run.config.backup_dir, target.name), target.name)).complete;
     const prefix = targetPrefix(store, host, target.name);
+    for (const stale of await staleUploads(store, host, target.name, run.started ?? new Date())) {
+      logger.warn(
+        { key: stale.key, initiated: stale.initiated.toISOString() },
+        'aborting a multipart upload an interrupted run left',
+      );
+      await store.abortUpload(stale.key, stale.uploadId);
+    }
     for (const backup of await missingOn(store, host, target.name, local, result.artifact)) {
       await uploadBackup(store, prefix, backup, logger);
       outcome.uploaded.push(backup.name);
@@ -62,6 +80,7 @@ async function copyTo(run: RemoteRun, target: TargetConfig, remote: RemoteConfig
     outcome.error = run.redactor.redact(errorMessage(error));
     logger.error({ error: outcome.error, uploaded: outcome.uploaded }, 'copy to remote failed; the local backup is kept');
   } finally {
+    clearTimeout(timer);
     store.close();
   }
   return outcome;
@@ -98,5 +117,6 @@ export async function copyToRemotes(run: RemoteRun, target: TargetConfig, result
 
 /** The run phase (composed in `run`): the copy runs before local retention, which skips a target whose copy failed. */
 export function remotePhases(run: RemoteRun): { afterSuccess(target: TargetConfig, result: TargetResult): Promise<void> } {
-  return { afterSuccess: (target, result) => copyToRemotes(run, target, result) };
+  const started = run.started ?? new Date();
+  return { afterSuccess: (target, result) => copyToRemotes({ ...run, started }, target, result) };
 }

@@ -19,6 +19,18 @@ export interface StoreContext {
   signal: AbortSignal;
 }
 
+/** A multipart upload started and neither completed nor aborted (a killed run leaves one; its parts are billed). */
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+/** Why a remote request stopped: the time the run gives a target's copy ran out (`what` says what it waited on). */
+export class RemoteDeadlineError extends Error {
+  override readonly name = 'RemoteDeadlineError';
+}
+
 /** What deleting an object did: gone, or refused by object lock (kept, locked). */
 export type DeleteOutcome = 'deleted' | 'locked';
 
@@ -38,5 +50,9 @@ export interface RemoteStore {
   /** The object's bytes as a stream. */
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<DeleteOutcome>;
+  /** The multipart uploads in progress under a key prefix (all pages). Read-only. */
+  listUploads(prefix: string): Promise<PendingUpload[]>;
+  /** Aborts a multipart upload: its parts are dropped. */
+  abortUpload(key: string, uploadId: string): Promise<void>;
   close(): void;
 }

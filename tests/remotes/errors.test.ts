@@ -1,44 +1,22 @@
 // Every remote failure says what and where — remote, endpoint, bucket — and never the secret: unknown bucket,
 // unknown key id, wrong secret, access denied, a skewed clock (by how much), an endpoint that does not answer,
 // a part limit; and an unknown remote name is a config error with file, line and key.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { startS3, type S3Setup } from './s3-harness.js';
-import { remoteYaml, SECRET, sourceDir, writeConfig } from './setup.js';
+import { useS3 } from './s3-harness.js';
+import { filesConfig, remoteYaml, SECRET, sourceDir, writeConfig } from './setup.js';
 
-let s3: S3Setup;
-let root: string;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
-  s3 = await startS3(root);
-});
-afterAll(async () => {
-  await s3?.close();
-  rmSync(root, { recursive: true, force: true });
-});
-beforeEach(() => s3.front.reset());
+const s3 = useS3();
+beforeEach(() => s3().front.reset());
 
 function config(extra = '', env: Record<string, string> = {}, mib = 0, bucket?: string, timeout?: string) {
   const dir = tmpDir();
   const src = mib > 0 ? sourceDir(dir, mib) : dir;
-  const written = writeConfig(
-    dir,
-    `backup_dir: ${dir}/backups
-hostname: h1
-targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-remotes:
-${remoteYaml({ endpoint: s3.front.endpoint, prefix: 'e/', extra, bucket, timeout })}defaults:
-  remotes: [offsite]
-`,
-  );
+  const written = filesConfig({ dir, src, remote: { endpoint: s3().front.endpoint, prefix: 'e/', extra, bucket, timeout } });
   return { ...written, env: { ...written.env, ...env } };
 }
 
@@ -47,7 +25,7 @@ async function listFails(c: { file: string; env: Record<string, string> }, bucke
   const result = await runCli(['list', '-c', c.file, '--remote', 'offsite'], { env: c.env });
   expect(result.exitCode).toBe(1);
   const text = result.stdout + result.stderr;
-  expect(text).toContain(`remote "offsite" (s3 ${s3.front.endpoint}, bucket ${bucket})`);
+  expect(text).toContain(`remote "offsite" (s3 ${s3().front.endpoint}, bucket ${bucket})`);
   expect(text).not.toContain(SECRET);
   return text;
 }
@@ -65,11 +43,11 @@ describe('remote errors', () => {
 
   it('names a wrong secret, access denied and a skewed clock by how much', async () => {
     const c = config();
-    s3.front.fail({ status: 403, code: 'SignatureDoesNotMatch', match: () => true, times: 1 });
+    s3().front.fail({ status: 403, code: 'SignatureDoesNotMatch', match: () => true, times: 1 });
     expect(await listFails(c)).toContain('the secret access key is wrong');
-    s3.front.fail({ status: 403, code: 'AccessDenied', match: () => true, times: 1 });
+    s3().front.fail({ status: 403, code: 'AccessDenied', match: () => true, times: 1 });
     expect(await listFails(c)).toContain('access denied to bucket "backups"');
-    s3.front.fail({
+    s3().front.fail({
       status: 403,
       code: 'RequestTimeTooSkewed',
       match: () => true,
@@ -81,18 +59,60 @@ describe('remote errors', () => {
 
   it('gives up on an endpoint that does not answer, bounded by request_timeout', async () => {
     const c = config('', {}, 0, undefined, '1s');
-    s3.front.hang(true);
+    s3().front.hang(true);
     expect(await listFails(c)).toContain('the endpoint did not answer in time');
+  });
+
+  it('bounds a hanging remote by the target timeout, names what it waited on, and notifies {remote} with the error', async () => {
+    const dir = tmpDir();
+    const received: unknown[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    hook.listen(0, '127.0.0.1');
+    await once(hook, 'listening');
+    const { port } = hook.address() as AddressInfo;
+    const { file, env } = filesConfig({
+      dir,
+      src: sourceDir(dir, 1),
+      top: `notifications:\n  webhooks:\n    - url: http://127.0.0.1:${port}/hook\n      payload: { event: "{event}", remote: "{remote}", target: "{target}", error: "{error}" }\n`,
+      target: '    timeout: 2s\n',
+      remote: { endpoint: s3().front.endpoint, prefix: 'e/', timeout: '10m' },
+    });
+    s3().front.hang(true);
+    try {
+      const run = await runCli(['run', '-c', file], { env });
+      expect(run.exitCode).toBe(1);
+      const where = `remote "offsite" (s3 ${s3().front.endpoint}, bucket backups)`;
+      expect(run.stdout).toContain(
+        `copy to remote "offsite" failed: ${where}: gave up after 2s (the target's timeout) waiting for`,
+      );
+      expect(received).toEqual([
+        {
+          event: 'backup_critical_failure',
+          remote: 'offsite',
+          target: 'files',
+          error: expect.stringContaining(`${where}: gave up after 2s`),
+        },
+      ]);
+    } finally {
+      hook.close();
+    }
   });
 
   it('fails the target on a refused part, aborts the multipart upload and says the part limit is lower', async () => {
     const c = config('', {}, 6);
-    s3.front.fail({ status: 400, code: 'InvalidArgument', match: (r) => r.url.includes('partNumber=2') });
+    s3().front.fail({ status: 400, code: 'InvalidArgument', match: (r) => r.url.includes('partNumber=2') });
     const run = await runCli(['run', '-c', c.file], { env: c.env });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('part 2 of 2 refused');
     expect(run.stdout).toContain('part limit');
-    expect(s3.front.requests.some((r) => r.method === 'DELETE' && r.url.includes('uploadId='))).toBe(true);
+    expect(s3().front.requests.some((r) => r.method === 'DELETE' && r.url.includes('uploadId='))).toBe(true);
   });
 
   it('rejects an unknown remote name with file, line and key', async () => {
@@ -106,7 +126,7 @@ targets:
     paths: [${dir}]
     remotes: [offsite, nowhere]
 remotes:
-${remoteYaml({ endpoint: s3.front.endpoint, prefix: 'e/' })}`,
+${remoteYaml({ endpoint: s3().front.endpoint, prefix: 'e/' })}`,
     );
     const result = await runCli(['config', 'check', '-c', file], { env });
     expect(result.exitCode).toBe(78);

@@ -2,28 +2,19 @@
 // an archive without manifest and another host's backups stay), two targets × two remotes, and a restore on a
 // machine that has only the config and the credentials.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
-import { startS3, type S3Setup } from './s3-harness.js';
-import { keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
+import { useS3 } from './s3-harness.js';
+import { filesConfig, keys, putObject, reader, remoteYaml, sourceDir, writeConfig } from './setup.js';
 
-let s3: S3Setup;
-let root: string;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
-  s3 = await startS3(root);
-});
-afterAll(async () => {
-  await s3?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const s3 = useS3();
+const withAge = requireBinaries('encrypted remote tests', { 'age-keygen': findBinary('age-keygen') });
 
 /** Writes an old complete local backup of target `files` (a tiny tar) stamped at `when`. */
 async function oldBackup(dir: string, when: string): Promise<string> {
@@ -41,7 +32,7 @@ describe('remote retention and fleet', () => {
     const olds = [];
     for (const when of ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z'])
       olds.push(await oldBackup(dir, when));
-    const s = reader(s3.direct);
+    const s = reader(s3().direct);
     const foreign = [
       'r1/h1/files/notes.txt',
       'r1/h1/files/files-20200101T000000Z.tar.gz',
@@ -50,20 +41,12 @@ describe('remote retention and fleet', () => {
       'r1/other/files/files-20200102T000000Z.tar.gz.json',
     ];
     for (const key of foreign) await putObject(s, key, 'not ours');
-    const { file, env } = writeConfig(
+    const { file, env } = filesConfig({
       dir,
-      `backup_dir: ${dir}/backups
-hostname: h1
-targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-    retention: { keep_last: 2 }
-remotes:
-${remoteYaml({ endpoint: s3.front.endpoint, prefix: 'r1/' })}defaults:
-  remotes: [offsite]
-`,
-    );
+      src,
+      target: '    retention: { keep_last: 2 }\n',
+      remote: { endpoint: s3().front.endpoint, prefix: 'r1/' },
+    });
     const dry = await runCli(['prune', '-c', file, '--remote', 'offsite', '--dry-run'], { env });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('not a complete backup, left alone: files-20200101T000000Z.tar.gz');
@@ -102,7 +85,7 @@ targets:
     paths: [${src}]
     remotes: [b]
 remotes:
-${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remoteYaml({ name: 'b', endpoint: s3.front.endpoint, prefix: 'x2/' })}defaults:
+${remoteYaml({ name: 'a', endpoint: s3().front.endpoint, prefix: 'x1/' })}${remoteYaml({ name: 'b', endpoint: s3().front.endpoint, prefix: 'x2/' })}defaults:
   remotes: [a, b]
 `;
     const { file, env } = writeConfig(dir, body(`${dir}/backups`));
@@ -114,7 +97,7 @@ ${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remote
       ['files', ['a:success', 'b:success']],
       ['more', ['b:success']],
     ]);
-    const s = reader(s3.direct);
+    const s = reader(s3().direct);
     expect((await keys(s, 'x1/')).filter((k) => k.endsWith('.json'))).toHaveLength(1);
     expect((await keys(s, 'x2/')).filter((k) => k.endsWith('.json'))).toHaveLength(2);
     const verify = await runCli(['verify', '-c', file, '--remote', 'b', '--download'], { env });
@@ -131,6 +114,40 @@ ${remoteYaml({ name: 'a', endpoint: s3.front.endpoint, prefix: 'x1/' })}${remote
       },
     );
     expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(readFileSync(join(out, src.slice(1), 'data.bin')).equals(readFileSync(join(src, 'data.bin')))).toBe(true);
+  });
+
+  it.runIf(withAge)('verifies and restores an encrypted archive through the remote, with and without the identity', async () => {
+    const dir = tmpDir();
+    const src = sourceDir(dir, 1);
+    const key = join(dir, 'key.txt');
+    execFileSync('age-keygen', ['-o', key], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', key], { encoding: 'utf8' }).trim();
+    const { file, env } = filesConfig({
+      dir,
+      src,
+      hostname: 'h3',
+      target: `    encryption: { age_recipients: [${recipient}] }\n`,
+      remote: { endpoint: s3().front.endpoint, prefix: 'enc/' },
+    });
+    const preview = await runCli(['run', '-c', file, '--dry-run'], { env });
+    expect(preview.stdout).toContain('encrypted with age to 1 recipient');
+    const run = await runCli(['run', '-c', file], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const blind = await runCli(['verify', '-c', file, '--remote', 'offsite', '--download'], { env });
+    expect(blind.exitCode, blind.stdout + blind.stderr).toBe(0);
+    expect(blind.stdout).toMatch(/^OK {3}enc\/h3\/files\/files-\d{8}T\d{6}Z\.tar\.gz\.age\n.*content NOT checked/m);
+    const deep = await runCli(['verify', '-c', file, '--remote', 'offsite', '--download', '--identity', key], { env });
+    expect(deep.exitCode, deep.stdout + deep.stderr).toBe(0);
+    expect(deep.stdout).toContain('.tar.gz.age, decrypted and checked');
+
+    const out = join(dir, 'out');
+    const restore = ['restore', '-c', file, '--remote', 'offsite', '--latest', '--target', 'files', '--to', out];
+    const refused = await runCli(restore, { env });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('--identity');
+    const restored = await runCli(restore, { env: { ...env, SNAPSHOTTER_AGE_IDENTITY_FILE: key } });
+    expect(restored.exitCode, restored.stderr).toBe(0);
     expect(readFileSync(join(out, src.slice(1), 'data.bin')).equals(readFileSync(join(src, 'data.bin')))).toBe(true);
   });
 });

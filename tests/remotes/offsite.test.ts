@@ -1,44 +1,24 @@
 // Offsite copies against a real S3 protocol server (s3rver) behind a recording, fault-injecting front: byte-exact
 // multipart copies, the manifest last, 503s ridden out, catch-up after an outage, a SIGKILL mid-upload.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { startS3, type S3Setup } from './s3-harness.js';
-import { getBytes, keys, reader, remoteYaml, SECRET, sha256Meta, sourceDir, writeConfig } from './setup.js';
+import { useS3 } from './s3-harness.js';
+import { filesConfig, getBytes, keys, reader, SECRET, sha256Meta, sourceDir } from './setup.js';
 
-let s3: S3Setup;
-let root: string;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
-  s3 = await startS3(root);
-});
-afterAll(async () => {
-  await s3?.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const s3 = useS3();
 
 function setup(prefix: string, mib: number, remoteExtra = '', top = '') {
   const dir = tmpDir();
   const src = sourceDir(dir, mib);
-  const config = writeConfig(
+  const config = filesConfig({
     dir,
-    `backup_dir: ${dir}/backups
-hostname: h1
-log: { file: ${dir}/log/snapshotter.log }
-metrics: { textfile: ${dir}/metrics.prom }
-${top}targets:
-  - name: files
-    type: filesystem
-    paths: [${src}]
-remotes:
-${remoteYaml({ endpoint: s3.front.endpoint, prefix, extra: remoteExtra })}defaults:
-  remotes: [offsite]
-`,
-  );
+    src,
+    top: `log: { file: ${dir}/log/snapshotter.log }\nmetrics: { textfile: ${dir}/metrics.prom }\n${top}`,
+    remote: { endpoint: s3().front.endpoint, prefix, extra: remoteExtra },
+  });
   return { dir, ...config };
 }
 
@@ -49,7 +29,7 @@ const localArchives = (dir: string): string[] =>
 
 describe('offsite copy to S3', () => {
   it('copies a multipart archive byte for byte with its sha256, manifest last, lock headers on every object, no secret anywhere', async () => {
-    s3.front.reset();
+    s3().front.reset();
     const { dir, file, env } = setup(
       't1/',
       6,
@@ -61,7 +41,7 @@ describe('offsite copy to S3', () => {
     const report = JSON.parse(run.stdout) as { targets: { remotes: { name: string; status: string; uploaded: string[] }[] }[] };
     expect(report.targets[0]!.remotes).toMatchObject([{ name: 'offsite', status: 'success', uploaded: [name] }]);
 
-    const s = reader(s3.direct);
+    const s = reader(s3().direct);
     const key = `t1/h1/files/${name}`;
     const local = readFileSync(join(dir, 'backups', 'files', name!));
     expect((await getBytes(s, key)).equals(local)).toBe(true);
@@ -71,13 +51,13 @@ describe('offsite copy to S3', () => {
     const manifest = readFileSync(join(dir, 'backups', 'files', `${name}.json`), 'utf8');
     expect((await getBytes(s, `${key}.json`)).toString()).toBe(manifest);
 
-    const writes = s3.front.writes();
+    const writes = s3().front.writes();
     const parts = writes.filter((w) => w.url.includes('partNumber='));
     expect(parts.length).toBe(2); // 6 MiB in 5 MiB parts
     expect(writes.at(-1)!.url).toContain(`${name}.json`);
     expect(writes.at(-2)!.url).toContain(`${name}.sha256`);
-    const heads = s3.front.requests.filter((r) => r.method === 'HEAD');
-    expect(s3.front.requests.indexOf(heads.at(-1)!)).toBeLessThan(s3.front.requests.indexOf(writes.at(-2)!));
+    const heads = s3().front.requests.filter((r) => r.method === 'HEAD');
+    expect(s3().front.requests.indexOf(heads.at(-1)!)).toBeLessThan(s3().front.requests.indexOf(writes.at(-2)!));
     for (const w of writes.filter((w) => !w.url.includes('partNumber=') && !w.url.includes('uploadId='))) {
       expect(w.headers['x-amz-object-lock-mode'], w.url).toBe('GOVERNANCE');
       expect(Date.parse(String(w.headers['x-amz-object-lock-retain-until-date'])) - Date.now()).toBeGreaterThan(29 * 86_400_000);
@@ -102,26 +82,28 @@ describe('offsite copy to S3', () => {
   });
 
   it('rides out 503 SlowDown on parts, each part retried on its own', async () => {
-    s3.front.reset();
+    s3().front.reset();
     const { file, env } = setup('t2/', 6);
-    s3.front.fail({ status: 503, code: 'SlowDown', match: (r) => r.url.includes('partNumber=2'), times: 2 });
+    s3().front.fail({ status: 503, code: 'SlowDown', match: (r) => r.url.includes('partNumber=2'), times: 2 });
     const run = await runCli(['run', '-c', file], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    const parts = s3.front.writes().filter((w) => w.url.includes('partNumber='));
+    const parts = s3()
+      .front.writes()
+      .filter((w) => w.url.includes('partNumber='));
     expect(parts.filter((p) => p.url.includes('partNumber=1')).length).toBe(1);
     expect(parts.filter((p) => p.url.includes('partNumber=2')).length).toBe(3);
-    expect((await keys(reader(s3.direct), 't2/')).filter((k) => k.endsWith('.json'))).toHaveLength(1);
+    expect((await keys(reader(s3().direct), 't2/')).filter((k) => k.endsWith('.json'))).toHaveLength(1);
   });
 
   it('fails the target during an outage, keeps the local backup, says which remote; the next run catches up', async () => {
-    s3.front.reset();
+    s3().front.reset();
     const { dir, file, env } = setup(
       't3/',
       1,
       '',
       `notifications:\n  webhooks:\n    - url: http://127.0.0.1:9/hook\n      payload: { remote: "{remote}", error: "{error}" }\n`,
     );
-    s3.front.outage(true);
+    s3().front.outage(true);
     const failed = await runCli(['run', '-c', file, '--json'], { env });
     expect(failed.exitCode).toBe(1);
     const report = JSON.parse(failed.stdout) as {
@@ -129,42 +111,54 @@ describe('offsite copy to S3', () => {
     };
     expect(report.targets[0]!.status).toBe('failure');
     expect(report.targets[0]!.error).toContain('copy to remote "offsite" failed');
-    expect(report.targets[0]!.remotes[0]!.error).toContain(`s3 ${s3.front.endpoint}, bucket backups`);
+    expect(report.targets[0]!.remotes[0]!.error).toContain(`s3 ${s3().front.endpoint}, bucket backups`);
     expect(localArchives(dir)).toHaveLength(1);
     expect(readFileSync(join(dir, 'metrics.prom'), 'utf8')).toContain(
       'snapshotter_remote_last_success_timestamp_seconds{target="files",type="filesystem",remote="offsite"} 0',
     );
-    s3.front.outage(false);
-    s3.front.reset();
+    s3().front.outage(false);
+    s3().front.reset();
     const preview = await runCli(['run', '-c', file, '--dry-run'], { env });
     expect(preview.stdout).toContain(`would upload (the new backup of files)\n  would upload ${localArchives(dir)[0]}`);
-    expect(s3.front.writes()).toEqual([]);
+    expect(s3().front.writes()).toEqual([]);
 
     const caught = await runCli(['run', '-c', file, '--json'], { env });
     expect(caught.exitCode, caught.stderr).toBe(0);
     const [older, newer] = localArchives(dir);
     const again = JSON.parse(caught.stdout) as { targets: { remotes: { uploaded: string[] }[] }[] };
     expect(again.targets[0]!.remotes[0]!.uploaded).toEqual([newer, older]);
-    expect((await keys(reader(s3.direct), 't3/')).filter((k) => k.endsWith('.json'))).toHaveLength(2);
+    expect((await keys(reader(s3().direct), 't3/')).filter((k) => k.endsWith('.json'))).toHaveLength(2);
   });
 
-  it('leaves no complete-looking backup when killed mid-upload; the next run completes it', async () => {
-    s3.front.reset();
+  it('leaves no complete-looking backup when killed mid-upload; the next run aborts the orphaned upload and completes it', async () => {
+    s3().front.reset();
     const { dir, file, env } = setup('t4/', 6);
-    const firstPart = s3.front.next((r) => r.url.includes('partNumber='));
+    const firstPart = s3().front.next((r) => r.url.includes('partNumber='));
     const child = startCli(['run', '-c', file], { env });
     await firstPart;
-    s3.front.hang(true); // nothing more gets through: the kill lands mid-upload
+    s3().front.hang(true); // nothing more gets through: the kill lands mid-upload
     child.kill('SIGKILL');
     await child;
-    s3.front.hang(false);
-    const s = reader(s3.direct);
+    s3().front.hang(false);
+    const s = reader(s3().direct);
     expect((await keys(s, 't4/')).filter((k) => k.endsWith('.json') || k.endsWith('.tar.gz'))).toEqual([]);
+    const orphans = s3()
+      .front.pendingUploads()
+      .filter((u) => u.key.startsWith('t4/h1/files/'));
+    expect(orphans).toHaveLength(1);
     const listed = await runCli(['list', '-c', file, '--remote', 'offsite'], { env });
     expect(listed.stdout).toContain('0 backups');
+    s3().front.reset();
+    const preview = await runCli(['run', '-c', file, '--dry-run'], { env });
+    expect(preview.stdout).toContain(`would abort the unfinished multipart upload ${orphans[0]!.key} (started `);
+    expect(s3().front.writes()).toEqual([]);
 
     const next = await runCli(['run', '-c', file], { env });
     expect(next.exitCode, next.stderr).toBe(0);
+    expect(s3().front.requests.some((r) => r.method === 'DELETE' && r.url.includes(`uploadId=${orphans[0]!.uploadId}`))).toBe(
+      true,
+    );
+    expect(s3().front.pendingUploads()).toEqual([]);
     const archives = localArchives(dir);
     for (const name of archives) {
       const local = readFileSync(join(dir, 'backups', 'files', name));

@@ -2,9 +2,12 @@
 // signatures or checksums, and has no object lock) on 127.0.0.1, and a small front in front of it that records
 // every request and injects faults: 5xx on the next writes, an outage, a hanging answer, a canned S3 error.
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../helpers/net.js';
 
 export const ACCESS_KEY_ID = 'S3RVER';
@@ -40,7 +43,43 @@ export class S3Front {
   constructor(
     private readonly server: Server,
     readonly endpoint: string,
+    /** Where s3rver keeps the parts of unfinished multipart uploads (a folder per upload id, its key in `key`). */
+    private readonly uploadsDir: string,
   ) {}
+
+  /** The multipart uploads in progress in s3rver (key, upload id, when started). */
+  pendingUploads(): { key: string; uploadId: string; initiated: Date }[] {
+    if (!existsSync(this.uploadsDir)) return [];
+    return readdirSync(this.uploadsDir).map((uploadId) => {
+      const keyFile = join(this.uploadsDir, uploadId, 'key');
+      return { key: readFileSync(keyFile, 'utf8'), uploadId, initiated: statSync(keyFile).mtime };
+    });
+  }
+
+  /** s3rver has neither ListMultipartUploads nor AbortMultipartUpload (NotImplemented / 405): the front answers them. */
+  private multipart(r: Recorded, res: import('node:http').ServerResponse): boolean {
+    const url = new URL(r.url, 'http://front');
+    const uploadId = url.searchParams.get('uploadId');
+    if (r.method === 'DELETE' && uploadId) {
+      rmSync(join(this.uploadsDir, uploadId), { recursive: true, force: true });
+      res.writeHead(204).end();
+      return true;
+    }
+    if (r.method !== 'GET' || url.pathname.replace(/\/$/, '') !== `/${BUCKET}` || !url.searchParams.has('uploads')) return false;
+    const prefix = url.searchParams.get('prefix') ?? '';
+    const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const uploads = this.pendingUploads()
+      .filter((u) => u.key.startsWith(prefix))
+      .map(
+        (u) =>
+          `<Upload><Key>${xml(u.key)}</Key><UploadId>${u.uploadId}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`,
+      );
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>${BUCKET}</Bucket><Prefix>${xml(prefix)}</Prefix><MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`,
+    );
+    return true;
+  }
 
   fail(fault: Fault): void {
     this.faults.push(fault);
@@ -93,6 +132,7 @@ export class S3Front {
         `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected</Message>${extra}</Error>`,
       );
     }
+    if (this.multipart(r, res)) return void req.resume();
     const upstream = httpRequest(
       { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -101,6 +141,10 @@ export class S3Front {
       },
     );
     upstream.on('error', () => res.destroy());
+    // A client killed mid-body must not leave s3rver waiting for the rest (its close() would wait forever).
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     req.pipe(upstream);
   }
 
@@ -133,7 +177,7 @@ export async function startS3(dir: string): Promise<S3Setup> {
   await s3.run();
   const frontPort = await freePort();
   const server = createServer((req, res) => front.handle(port, req, res));
-  const front = new S3Front(server, `http://127.0.0.1:${frontPort}`);
+  const front = new S3Front(server, `http://127.0.0.1:${frontPort}`, join(dir, 's3rver', BUCKET, '._S3rver_uploads'));
   server.listen(frontPort, '127.0.0.1');
   await once(server, 'listening');
   return {
@@ -145,4 +189,19 @@ export async function startS3(dir: string): Promise<S3Setup> {
       await s3.close();
     },
   };
+}
+
+/** One s3rver and front for the whole test file (started before its tests, stopped after): `s3()` is the setup. */
+export function useS3(): () => S3Setup {
+  let setup: S3Setup | undefined;
+  let root = '';
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'snapshotter-s3-'));
+    setup = await startS3(root);
+  });
+  afterAll(async () => {
+    await setup?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return () => setup!;
 }

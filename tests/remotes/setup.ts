@@ -77,3 +77,33 @@ export async function sha256Meta(s3: S3Client, key: string): Promise<string | un
 export async function putObject(s3: S3Client, key: string, body: string | Buffer): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 }
+
+export interface FilesConfig {
+  dir: string;
+  /** The folder target `files` backs up. */
+  src: string;
+  hostname?: string;
+  /** Top-level YAML before `targets:` (log, metrics, notifications). */
+  top?: string;
+  /** More keys of target `files` (4-space indented lines). */
+  target?: string;
+  /** The remote `offsite` every target copies to. */
+  remote: RemoteYaml;
+}
+
+/** A config with one filesystem target `files` copied to the remote `offsite`; see writeConfig. */
+export function filesConfig(c: FilesConfig): { file: string; env: Record<string, string> } {
+  return writeConfig(
+    c.dir,
+    `backup_dir: ${c.dir}/backups
+hostname: ${c.hostname ?? 'h1'}
+${c.top ?? ''}targets:
+  - name: files
+    type: filesystem
+    paths: [${c.src}]
+${c.target ?? ''}remotes:
+${remoteYaml(c.remote)}defaults:
+  remotes: [offsite]
+`,
+  );
+}

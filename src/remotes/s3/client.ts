@@ -2,6 +2,7 @@
 // only where a request needs them (S3-compatible services reject the SDK's new default headers), our own retry.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '../../logging/logger.js';
+import { RemoteDeadlineError } from '../types.js';
 import { describeS3Error, isRetryable, RemoteError } from './errors.js';
 import type { S3Remote } from './schema.js';
 
@@ -66,20 +67,30 @@ export interface Attempt {
   bucket: string;
 }
 
+/** The signal's reason; a deadline says where and on what it ran out. */
+function aborted(attempt: Attempt): Error {
+  const reason = attempt.signal.reason as Error;
+  if (!(reason instanceof RemoteDeadlineError)) return reason;
+  return new RemoteError(`${attempt.where}: ${reason.message} waiting for ${attempt.what}`, { cause: reason });
+}
+
 /** Runs one request, retrying 500/503/SlowDown/timeouts/dropped connections with backoff; a final error names the remote. */
 export async function withRetry<T>(attempt: Attempt, request: () => Promise<T>): Promise<T> {
   for (let n = 0; ; n++) {
+    if (attempt.signal.aborted) throw aborted(attempt);
     try {
       return await request();
     } catch (error) {
-      if (attempt.signal.aborted) throw attempt.signal.reason as Error;
+      if (attempt.signal.aborted) throw aborted(attempt);
       if (n + 1 < ATTEMPTS && isRetryable(error)) {
         const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** n) * (0.5 + Math.random() / 2);
         attempt.logger.warn(
           { request: attempt.what, attempt: n + 1, error: describeS3Error(error, attempt.bucket) },
           'remote request failed; retrying',
         );
-        await sleep(delay, attempt.signal);
+        await sleep(delay, attempt.signal).catch(() => {
+          throw aborted(attempt);
+        });
         continue;
       }
       throw new RemoteError(`${attempt.where}: ${attempt.what}: ${describeS3Error(error, attempt.bucket)}`, { cause: error });

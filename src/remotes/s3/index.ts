@@ -1,6 +1,6 @@
 // The `type: s3` remote: a RemoteStore over the official SDK (loaded when the first store opens).
 import type { Readable } from 'node:stream';
-import type { StoreContext, RemoteStore, RemoteObject, HeadInfo, DeleteOutcome } from '../types.js';
+import type { StoreContext, RemoteStore, RemoteObject, HeadInfo, DeleteOutcome, PendingUpload } from '../types.js';
 import { createClient, describeRemote, loadSdk, withRetry } from './client.js';
 import { errorCode, httpStatus } from './errors.js';
 import type { S3Remote } from './schema.js';
@@ -76,6 +76,28 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
         if (config.object_lock && code && LOCKED_CODES.has(code)) return 'locked';
         throw error;
       }
+    },
+    async listUploads(prefix: string): Promise<PendingUpload[]> {
+      const uploads: PendingUpload[] = [];
+      let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
+      for (;;) {
+        const page = await withRetry({ ...base, what: `list multipart uploads under ${prefix}` }, () =>
+          client.send(new sdk.ListMultipartUploadsCommand({ Bucket, Prefix: prefix, ...marker }), opts),
+        ).catch((error: unknown) => {
+          if (errorCode((error as Error).cause) !== 'NotImplemented') throw error;
+          ctx.logger.warn({ prefix }, 'the service cannot list multipart uploads; a lifecycle rule must clean interrupted ones');
+          return { Uploads: [], IsTruncated: false, NextKeyMarker: undefined, NextUploadIdMarker: undefined };
+        });
+        for (const u of page.Uploads ?? [])
+          if (u.Key && u.UploadId) uploads.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated ?? new Date(0) });
+        if (!page.IsTruncated) return uploads;
+        marker = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+      }
+    },
+    async abortUpload(key: string, uploadId: string): Promise<void> {
+      await withRetry({ ...base, what: `abort multipart upload of ${key}` }, () =>
+        client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId }), opts),
+      );
     },
     close: () => client.destroy(),
   };

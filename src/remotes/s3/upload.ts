@@ -1,16 +1,19 @@
-// Streams a local file to one S3 object: one PUT up to the part size, else a multipart upload read from file ranges
-// (a few parts in flight, memory bounded by parts × part size whatever the file's size), each part retried on its
-// own, the upload aborted on any failure so no orphan parts stay behind.
+// Streams a local file to one S3 object: one PUT up to the part size, else a multipart upload of file ranges (a few
+// parts in flight), each part retried on its own, the upload aborted on any failure so no orphan parts stay behind.
+// Bodies are streams read from the file (memory bounded by the read buffers, whatever the part size): the SDK signs
+// a stream as UNSIGNED-PAYLOAD instead of hashing every byte for the signature (as aws-cli does over https).
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { errorCode, RemoteError } from './errors.js';
 import { withRetry, type Attempt, type Sdk } from './client.js';
 import { MAX_PART_SIZE, type S3Remote } from './schema.js';
 
-/** At most this many bytes of parts are held in memory at once (at least one part). */
-const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+/** Parts in flight: each holds only its read buffer, so this does not depend on the part size. */
 const MAX_IN_FLIGHT = 4;
+const READ_CHUNK = 1024 * 1024;
 
 export interface UploadTarget {
   sdk: Sdk;
@@ -44,15 +47,22 @@ export function contentMd5(config: Pick<S3Remote, 'object_lock'>, bytes: Uint8Ar
   return config.object_lock ? { ContentMD5: createHash('md5').update(bytes).digest('base64') } : {};
 }
 
-async function readRange(file: FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await file.read(buffer, done, length - done, offset + done);
-    if (bytesRead === 0) throw new Error(`the file ended at ${offset + done} bytes, before its recorded size`);
-    done += bytesRead;
-  }
-  return buffer;
+/** Bytes [start, start + length) of a file as a stream (a fresh one per attempt). */
+function rangeStream(path: string, start: number, length: number): Readable {
+  return createReadStream(path, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
+}
+
+/** `Content-MD5` of a file range: S3 requires it with object lock, so only then is the range read twice. */
+async function rangeMd5(
+  config: Pick<S3Remote, 'object_lock'>,
+  path: string,
+  start: number,
+  length: number,
+): Promise<{ ContentMD5?: string }> {
+  if (!config.object_lock) return {};
+  const md5 = createHash('md5');
+  for await (const chunk of rangeStream(path, start, length)) md5.update(chunk as Buffer);
+  return { ContentMD5: md5.digest('base64') };
 }
 
 /** A part refused as invalid: the service's part limit is lower than `max_parts` (R2, some Ceph setups). */
@@ -75,54 +85,48 @@ export async function uploadFile(t: UploadTarget, key: string, path: string, siz
       `${t.attempt.where}: ${key}: ${size} bytes need more than max_parts ${config.max_parts} parts of at most 5 GiB (part limit exceeded)`,
     );
   }
-  const file = await open(path, 'r');
-  try {
-    if (size <= config.part_size) {
-      const body = await readRange(file, 0, size);
-      await withRetry({ ...t.attempt, what: `PUT ${key}` }, () =>
-        client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentLength: size, ...contentMd5(config, body) }), {
-          abortSignal: signal,
-        }),
-      );
-      return;
-    }
-    const created = await withRetry({ ...t.attempt, what: `start multipart upload of ${key}` }, () =>
-      client.send(new sdk.CreateMultipartUploadCommand(common), { abortSignal: signal }),
+  const found = (await stat(path)).size;
+  if (found !== size) throw new RemoteError(`${path}: ${found} bytes, but its sidecar and manifest were written for ${size}`);
+  if (size <= config.part_size) {
+    const md5 = await rangeMd5(config, path, 0, size);
+    await withRetry({ ...t.attempt, what: `PUT ${key}` }, () =>
+      client.send(new sdk.PutObjectCommand({ ...common, Body: rangeStream(path, 0, size), ContentLength: size, ...md5 }), {
+        abortSignal: signal,
+      }),
     );
-    const uploadId = created.UploadId!;
-    try {
-      const parts = await uploadParts(t, file, key, uploadId, size, partSize);
-      await withRetry({ ...t.attempt, what: `complete multipart upload of ${key}` }, () =>
-        client.send(
-          new sdk.CompleteMultipartUploadCommand({
-            Bucket: config.bucket,
-            Key: key,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: parts },
-          }),
-          { abortSignal: signal },
-        ),
+    return;
+  }
+  const created = await withRetry({ ...t.attempt, what: `start multipart upload of ${key}` }, () =>
+    client.send(new sdk.CreateMultipartUploadCommand(common), { abortSignal: signal }),
+  );
+  const uploadId = created.UploadId!;
+  try {
+    const parts = await uploadParts(t, path, key, uploadId, size, partSize);
+    await withRetry({ ...t.attempt, what: `complete multipart upload of ${key}` }, () =>
+      client.send(
+        new sdk.CompleteMultipartUploadCommand({
+          Bucket: config.bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+        { abortSignal: signal },
+      ),
+    );
+  } catch (error) {
+    // Not the run's signal: an interrupted run must still take its parts back.
+    await client
+      .send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: key, UploadId: uploadId }))
+      .catch((abortError: unknown) =>
+        t.attempt.logger.error({ key, error: String(abortError) }, 'could not abort the multipart upload; the next run retries'),
       );
-    } catch (error) {
-      // Not the run's signal: an interrupted run must still take its parts back.
-      await client
-        .send(new sdk.AbortMultipartUploadCommand({ Bucket: config.bucket, Key: key, UploadId: uploadId }))
-        .catch((abortError: unknown) =>
-          t.attempt.logger.error(
-            { key, error: String(abortError) },
-            'could not abort the multipart upload; a lifecycle rule must clean it',
-          ),
-        );
-      throw error;
-    }
-  } finally {
-    await file.close();
+    throw error;
   }
 }
 
 async function uploadParts(
   t: UploadTarget,
-  file: FileHandle,
+  path: string,
   key: string,
   uploadId: string,
   size: number,
@@ -130,15 +134,15 @@ async function uploadParts(
 ): Promise<{ PartNumber: number; ETag: string }[]> {
   const count = Math.ceil(size / partSize);
   const parts = new Array<{ PartNumber: number; ETag: string }>(count);
-  const workers = Math.max(1, Math.min(MAX_IN_FLIGHT, Math.floor(IN_FLIGHT_BYTES / partSize), count));
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (!failed && next < count) {
       const index = next++;
       const offset = index * partSize;
-      const body = await readRange(file, offset, Math.min(partSize, size - offset));
+      const length = Math.min(partSize, size - offset);
       const number = index + 1;
+      const md5 = await rangeMd5(t.config, path, offset, length);
       const answer = await withRetry({ ...t.attempt, what: `PUT ${key} part ${number} of ${count}` }, () =>
         t.client.send(
           new t.sdk.UploadPartCommand({
@@ -146,9 +150,9 @@ async function uploadParts(
             Key: key,
             UploadId: uploadId,
             PartNumber: number,
-            Body: body,
-            ContentLength: body.length,
-            ...contentMd5(t.config, body),
+            Body: rangeStream(path, offset, length),
+            ContentLength: length,
+            ...md5,
           }),
           { abortSignal: t.attempt.signal },
         ),
@@ -160,7 +164,7 @@ async function uploadParts(
     }
   };
   // Every worker settles before the caller aborts the upload, so no part lands after the abort.
-  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(MAX_IN_FLIGHT, count) }, worker));
   const failure = settled.find((s) => s.status === 'rejected');
   if (failure) throw failure.reason;
   return parts;
