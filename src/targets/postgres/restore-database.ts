@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { plainStages } from '../../archive/codec.js';
 import { FILE_MODE } from '../../archive/atomic.js';
 import { tempName } from '../../archive/names.js';
+import type { FilePiece } from '../../restore/sparse-body.js';
 import { readTar } from '../../restore/tar-reader.js';
 import type { ArchiveRef, RestoreContext } from '../types.js';
 import { pgRestoreCommand } from './commands.js';
@@ -42,13 +43,23 @@ export async function archivedDatabases(archive: ArchiveRef): Promise<string[]> 
   return databases;
 }
 
+/** A member's bytes in order; our members are never sparse, so a gap (a sparse entry) is refused, not zero-filled. */
+async function* memberBytes(member: string, pieces: AsyncIterable<FilePiece>): AsyncGenerator<Buffer> {
+  let at = 0;
+  for await (const piece of pieces) {
+    if (piece.offset !== at) throw new PostgresError(`${member} is stored as a sparse file: not a member we write`);
+    at += piece.data.length;
+    yield piece.data;
+  }
+}
+
 /** Calls `use` with the body of `member` (the rest of the archive is skipped). */
 async function withMember(archive: ArchiveRef, member: string, use: (body: Readable) => Promise<void>): Promise<void> {
   let found = false;
   await readArchive(archive, async (entry, body) => {
     if (entry.path !== member || found) return;
     found = true;
-    await use(Readable.from(body));
+    await use(Readable.from(memberBytes(member, body)));
   });
   if (!found) throw new PostgresError(`${basename(archive.path)} holds no ${member}`);
 }

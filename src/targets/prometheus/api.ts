@@ -83,10 +83,12 @@ export interface AdminCheck {
   adminEnabled: boolean;
 }
 
-/** Read-only: GET /api/v1/status/flags tells whether the admin API is on and where the TSDB is. */
-export async function checkAdmin(api: Api): Promise<AdminCheck> {
+/**
+ * Read-only: GET /api/v1/status/flags, or undefined when the flags are not readable (a proxy in front may hide
+ * them); refused credentials and an unreachable server throw.
+ */
+export async function readFlags(api: Api): Promise<Record<string, unknown> | undefined> {
   const http = { ...api.http, retries: 2 };
-  let flags: Record<string, unknown> | undefined;
   try {
     const answer = await sendJson(
       { method: 'GET', url: `${api.url}/api/v1/status/flags`, headers: api.headers },
@@ -94,14 +96,25 @@ export async function checkAdmin(api: Api): Promise<AdminCheck> {
       [200],
       FlagsAnswer,
     );
-    flags = answer.data;
+    return answer.data;
   } catch (error) {
     if (!(error instanceof HttpError) || error.status === undefined || error.status === 401 || error.status === 403) {
       throw explain(api, error);
     }
+    return undefined;
   }
+}
+
+/** Prometheus' own --storage.tsdb.path, when its flags say. */
+export function tsdbPathOf(flags: Record<string, unknown> | undefined): string | undefined {
+  return typeof flags?.['storage.tsdb.path'] === 'string' ? flags['storage.tsdb.path'] : undefined;
+}
+
+/** Whether the admin API is on (the flags, else a probe that makes no snapshot) and where the TSDB is. */
+export async function checkAdmin(api: Api): Promise<AdminCheck> {
+  const flags = await readFlags(api);
+  const tsdbPath = tsdbPathOf(flags);
   const admin = flags?.['web.enable-admin-api'];
-  const tsdbPath = typeof flags?.['storage.tsdb.path'] === 'string' ? flags['storage.tsdb.path'] : undefined;
   if (admin === 'true' || admin === 'false') return { tsdbPath, adminEnabled: admin === 'true' };
   return { tsdbPath, adminEnabled: await probeAdmin(api) };
 }

@@ -3,7 +3,7 @@
 import type { BackupOutcome, TargetContext } from '../types.js';
 import { formatDuration } from '../../util/duration.js';
 import { errorMessage } from '../../util/errors.js';
-import { checkAdmin, createSnapshot, makeApi, PrometheusError, type Api } from './api.js';
+import { createSnapshot, makeApi, PrometheusError, readFlags, tsdbPathOf, type Api } from './api.js';
 import { DockerError } from './docker.js';
 import { dataDirProblem } from './host.js';
 import type { PrometheusTarget } from './schema.js';
@@ -32,10 +32,7 @@ async function removeLeftovers(ctx: TargetContext, config: PrometheusTarget, sta
 
 /** The error for a snapshot that Prometheus made but that is not where data_dir says. */
 async function notFound(api: Api, config: PrometheusTarget, store: SnapshotStore, name: string): Promise<PrometheusError> {
-  const reported = await checkAdmin(api).then(
-    (check) => check.tsdbPath,
-    () => undefined,
-  );
+  const reported = await readFlags(api).then(tsdbPathOf, () => undefined);
   const own = reported ? ` (Prometheus reports ${reported})` : '';
   return new PrometheusError(
     `Prometheus made the snapshot ${name}, but ${store.where(name)} did not appear within ${formatDuration(config.snapshot_wait)}: ` +
@@ -111,7 +108,7 @@ export async function backupPrometheus(ctx: TargetContext, config: PrometheusTar
   const api = makeApi(config, ctx.redactor, ctx.signal);
   ctx.step(`Prometheus at ${config.url}`);
   // Read-only, before the snapshot: one made in another data dir would be one we cannot find or remove.
-  const mismatch = await tsdbPathProblem((await checkAdmin(api)).tsdbPath, store);
+  const mismatch = await tsdbPathProblem(tsdbPathOf(await readFlags(api)), store);
   if (mismatch) throw new PrometheusError(`${mismatch}; no snapshot was made`);
   const name = await createSnapshot(api, config.skip_head);
   ctx.logger.info({ snapshot: store.where(name) }, 'snapshot made');
