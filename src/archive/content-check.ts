@@ -15,8 +15,17 @@ export interface ContentCheck {
 /** Which content check an archive gets: from its manifest's target type and the format in its name. */
 export type ContentCheckResolver = (archive: { type: string | undefined; format: string }) => Promise<ContentCheck>;
 
-/** Walks every tar entry (tar-walk.ts); a bad header, a bad checksum or a truncated stream fails. */
-export function tarCheck(): ContentCheck {
+/** What a format adds to the tar walk: it reads the same bytes, then says what is wrong, if anything. */
+export interface TarMembersCheck {
+  write(chunk: Buffer): void;
+  problem(): string | undefined;
+}
+
+/**
+ * Walks every tar entry (tar-walk.ts); a bad header, a bad checksum or a truncated stream fails. `members` (a
+ * target's format inside the tar) reads the same bytes and has the last word.
+ */
+export function tarCheck(members?: TarMembersCheck): ContentCheck {
   const walker = new TarWalker();
   let entries: number | undefined;
   const sink = new Writable({
@@ -24,6 +33,7 @@ export function tarCheck(): ContentCheck {
     write(chunk: Buffer, _encoding, callback) {
       try {
         walker.write(chunk);
+        members?.write(chunk);
         callback();
       } catch (error) {
         callback(new Error(`tar structure: ${(error as Error).message}`, { cause: error }));
@@ -42,7 +52,8 @@ export function tarCheck(): ContentCheck {
     sink,
     result: () => {
       if (entries === undefined) return Promise.reject(new Error('tar structure: the stream did not end'));
-      return Promise.resolve(entries);
+      const problem = members?.problem();
+      return problem === undefined ? Promise.resolve(entries) : Promise.reject(new Error(problem));
     },
   };
 }

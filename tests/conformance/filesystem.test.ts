@@ -8,7 +8,8 @@ import { conformance } from './contract.js';
 conformance({
   type: 'filesystem',
   optOut: {
-    timeout: 'it reads files in this process (no child to stop); its abort at a timeout is tested in tests/spine',
+    timeout:
+      'it reads files in this process (no child to stop); its abort at a timeout is tested in tests/spine/run-behaviour.test.ts',
     secrets: 'it declares no secret keys',
   },
   start(dir) {

@@ -10,7 +10,7 @@ conformance({
   type: 'mysql',
   binaries: MARIADB_BINARIES,
   optOut: {
-    restore: 'restoring needs a second server; tests/mysql restores into a fresh MariaDB and compares the data',
+    restore: 'restoring needs a second server; tests/mysql/mysql.test.ts restores into a fresh MariaDB and compares the data',
   },
   async start() {
     const server = await startMariadb();

@@ -14,7 +14,8 @@ conformance({
   type: 'postgres',
   binaries: bins,
   optOut: {
-    restore: 'restoring needs a second cluster; tests/postgres restores into fresh clusters and compares the data',
+    restore:
+      'restoring needs a second cluster; tests/postgres/restore-cli.test.ts restores into a fresh cluster and compares the data',
   },
   async start() {
     const bin = join(bins.pg_dumpall!, '..');

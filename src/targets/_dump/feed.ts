@@ -1,6 +1,8 @@
-// The shared restore of dump-style targets: the decompressed dump streams into a client's stdin (through
-// `docker exec -i` or locally); the client's own words make up the error when it stops.
+// The shared restore of dump-style targets: the decompressed dump (or any stream, such as one member of an
+// archive) flows into a client's stdin (through `docker exec -i` or locally); the client's own words make up the
+// error when it stops. What the client prints on stdout goes to ours, its stderr notes after it ends.
 import { createReadStream } from 'node:fs';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { plainStages } from '../../archive/codec.js';
 import type { CommandSpec } from '../../exec/command.js';
@@ -18,8 +20,20 @@ export interface FeedJob {
   error?: (message: string, options?: ErrorOptions) => Error;
 }
 
+/** What a client is fed: `what` names it in messages (an archive's path, `globals.sql of db-….tar`). */
+export interface FeedInput {
+  what: string;
+  source: Readable;
+  stages?: Transform[];
+}
+
 /** Feeds a verified dump (decrypted, decompressed) to the client; throws with the client's errors when it stops. */
-export async function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job: FeedJob): Promise<void> {
+export function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job: FeedJob): Promise<void> {
+  return feedClient(ctx, job, { what: archive.path, source: createReadStream(archive.path), stages: plainStages(archive) });
+}
+
+/** Streams `input.source` through its stages into the client; throws with the client's errors when it stops. */
+export async function feedClient(ctx: RestoreContext, job: FeedJob, input: FeedInput): Promise<void> {
   const make = job.error ?? ((message: string, options?: ErrorOptions) => new DumpError(message, options));
   const child = startProcess(job.command, {
     signal: ctx.signal,
@@ -28,12 +42,12 @@ export async function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job:
     env: ctx.env,
     stdin: 'pipe',
   });
-  ctx.logger.info({ command: child.command, archive: archive.path }, 'restoring');
+  ctx.logger.info({ command: child.command, source: input.what }, 'restoring');
   child.stdout.on('data', (chunk: Buffer) => ctx.stdout.write(ctx.redactor.redact(chunk.toString('utf8'))));
   let feedError: unknown;
   try {
     if (!child.stdin) throw make(`${job.program} has no stdin`);
-    await pipeline([createReadStream(archive.path), ...plainStages(archive), child.stdin], { signal: ctx.signal });
+    await pipeline([input.source, ...(input.stages ?? []), child.stdin], { signal: ctx.signal });
   } catch (error) {
     feedError = error;
     // The client exits by itself when it stopped at an error; anything else (abort, bad archive) stops it.
@@ -52,9 +66,9 @@ export async function feedArchive(ctx: RestoreContext, archive: ArchiveRef, job:
     );
   }
   if (feedError !== undefined) {
-    throw make(`could not feed ${archive.path} to ${job.program}: ${errorMessage(feedError)}`, { cause: feedError });
+    throw make(`could not feed ${input.what} to ${job.program}: ${errorMessage(feedError)}`, { cause: feedError });
   }
   const notes = messageTail(exit.stderr);
   if (notes) ctx.stderr.write(`${notes}\n`);
-  ctx.logger.info({ archive: archive.path }, 'restore finished');
+  ctx.logger.info({ source: input.what }, 'restore finished');
 }

@@ -30,7 +30,7 @@ function outermost(paths: readonly string[]): string[] {
 
 export const filesystemTarget = defineTarget({
   ...filesystemSpec,
-  check: tarCheck,
+  check: () => tarCheck(),
 
   async plan(_ctx, config) {
     const { present, missing } = await existing(config.paths);

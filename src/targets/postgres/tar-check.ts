@@ -1,9 +1,7 @@
 // The content check of a per-database archive: the tar walk (every header, the end marker, the entry count), and
 // each member's own completeness — a `databases/*.dump` starts with pg_dump's custom-format magic `PGDMP`, and
 // `globals.sql` ends with pg_dumpall's closing line. Bytes flow through; only a member's first and last bytes stay.
-import { Writable } from 'node:stream';
-import type { ContentCheck } from '../../archive/content-check.js';
-import { TarWalker } from '../../archive/tar-walk.js';
+import { tarCheck, type ContentCheck } from '../../archive/content-check.js';
 import { hasClosingLine } from '../_dump/closing-line.js';
 import { PG_DUMPALL_CLOSING_LINE } from './dump.js';
 import { BLOCK, GLOBALS_MEMBER, memberDatabase } from './tar-members.js';
@@ -98,36 +96,10 @@ class MemberScanner {
 
 /** The content check of a `.tar` written by `databases`: structure, then every member's completeness. */
 export function perDatabaseCheck(): ContentCheck {
-  const walker = new TarWalker();
   const scanner = new MemberScanner();
-  let entries: number | undefined;
-  const sink = new Writable({
-    highWaterMark: 1024 * 1024,
-    write(chunk: Buffer, _encoding, callback) {
-      try {
-        walker.write(chunk);
-        scanner.write(chunk);
-        callback();
-      } catch (error) {
-        callback(new Error(`tar structure: ${(error as Error).message}`, { cause: error }));
-      }
-    },
-    final(callback) {
-      try {
-        entries = walker.end();
-        callback();
-      } catch (error) {
-        callback(new Error(`tar structure: ${(error as Error).message}`, { cause: error }));
-      }
-    },
+  return tarCheck({
+    write: (chunk) => scanner.write(chunk),
+    problem: () =>
+      scanner.problem ?? (scanner.members.includes(GLOBALS_MEMBER) ? undefined : `the archive lacks ${GLOBALS_MEMBER}`),
   });
-  return {
-    sink,
-    result: () => {
-      if (entries === undefined) return Promise.reject(new Error('tar structure: the stream did not end'));
-      if (scanner.problem !== undefined) return Promise.reject(new Error(scanner.problem));
-      if (!scanner.members.includes(GLOBALS_MEMBER)) return Promise.reject(new Error(`the archive lacks ${GLOBALS_MEMBER}`));
-      return Promise.resolve(entries);
-    },
-  };
 }

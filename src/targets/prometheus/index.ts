@@ -7,7 +7,7 @@ import { prometheusSpec } from './schema.js';
 
 export const prometheusTarget = defineTarget({
   ...prometheusSpec,
-  check: tarCheck,
+  check: () => tarCheck(),
   plan: planPrometheus,
   backup: backupPrometheus,
 });
