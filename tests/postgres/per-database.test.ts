@@ -3,7 +3,7 @@
 // and of a whole pg_dumpall dump into another server (--host/--port) whose roles already exist, with nothing but our
 // own line on stdout; os_user for a server that only allows peer authentication on its socket.
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOsUser } from '../../src/targets/postgres/commands.js';
@@ -152,5 +152,21 @@ describe.skipIf(!enabled)('target postgres: databases, restore options, os_user'
     const inContainer = PostgresTarget.safeParse({ name: 'db', type: 'postgres', os_user: 'postgres', container: 'pg' });
     expect(inContainer.success).toBe(false);
     expect(PostgresTarget.safeParse({ name: 'db', type: 'postgres', os_user: '-u root' }).success).toBe(false);
+  });
+
+  it('names runuser, not the client, when os_user is set and runuser is missing', async () => {
+    const dir = tmpDir();
+    const onlyClient = join(dir, 'bin'); // PATH with the client but no runuser
+    mkdirSync(onlyClient);
+    symlinkSync(join(pgBin, 'pg_dumpall'), join(onlyClient, 'pg_dumpall'));
+    const config = join(dir, 'snapshotter.yaml');
+    writeFileSync(
+      config,
+      `backup_dir: ${dir}/backups\ntargets:\n  - { name: peer, type: postgres, os_user: postgres, port: ${source.port} }\n`,
+    );
+    const result = await runCli(['run', '-c', config], { env: { PATH: onlyClient } });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain('runuser (for os_user) was not found on PATH');
+    expect(result.stderr).not.toContain('pg_dumpall was not found');
   });
 });

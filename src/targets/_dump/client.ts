@@ -10,6 +10,8 @@ export interface ClientPlace {
   docker_command: string;
   /** `docker exec -u <exec_user>`. */
   exec_user?: string | undefined;
+  /** Local mode: the client runs as this system user through `runuser` (a type that offers it, e.g. `os_user`). */
+  os_user?: string | undefined;
 }
 
 export interface ClientCall {

@@ -12,8 +12,13 @@ export class DumpError extends Error {
 function headline(place: ClientPlace, program: string, exit: ProcessExit, fallback: string): string {
   const container = place.container;
   if (exit.spawnCode === 'ENOENT') {
-    const file = container !== undefined ? place.docker_command : program;
-    const key = container !== undefined ? ' (docker_command)' : '';
+    // The file that was not found: docker, runuser (local client as os_user), or the client itself.
+    const [file, key] =
+      container !== undefined
+        ? [place.docker_command, ' (docker_command)']
+        : place.os_user !== undefined
+          ? ['runuser', ' (for os_user)']
+          : [program, ''];
     return `${file}${key} was not found on PATH: is it installed?`;
   }
   if (container !== undefined) {
