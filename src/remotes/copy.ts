@@ -3,9 +3,8 @@
 // remote backup complete, only goes up once the archive is known good.
 import { readFile } from 'node:fs/promises';
 import type { Backup } from '../archive/catalog.js';
-import { MANIFEST_SUFFIX, SIDECAR_SUFFIX } from '../archive/names.js';
+import { MANIFEST_SUFFIX, parseArchiveName, SIDECAR_SUFFIX } from '../archive/names.js';
 import type { Logger } from '../logging/logger.js';
-import { parseArchiveName } from '../archive/names.js';
 import { archivesIn, targetPrefix } from './catalog.js';
 import type { PendingUpload, RemoteStore } from './types.js';
 

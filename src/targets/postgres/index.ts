@@ -1,7 +1,6 @@
 // Target `postgres`: a cluster-wide pg_dumpall (`.sql.gz`), or with `databases` one pg_dump -Fc per database plus
 // the globals in one `.tar`, through `docker exec` (or locally), with restore.
-import type { BackupOutcome, TargetContext } from '../types.js';
-import { defineTarget } from '../types.js';
+import { defineTarget, type BackupOutcome, type TargetContext } from '../types.js';
 import { dumpCluster, pgDumpallCheck } from './dump.js';
 import { dumpDatabases } from './dump-databases.js';
 import { planDump } from './plan.js';

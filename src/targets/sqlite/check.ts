@@ -1,7 +1,6 @@
 // The content check of `.db` archives: the decompressed bytes become a temporary database, and
 // `PRAGMA integrity_check` must answer "ok"; the temporary copy is removed in every outcome.
-import { createWriteStream } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
