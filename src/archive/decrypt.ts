@@ -4,7 +4,7 @@
 import { createDecipheriv } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
-import { Decrypter } from 'age-encryption';
+import type { Decrypter } from 'age-encryption';
 import { AGE_CHUNK_BYTES, AGE_NONCE_BYTES, AGE_TAG_BYTES, AgeFormatError, parseAgeHeader } from './age-header.js';
 import { chunkNonce, payloadKey } from './encrypt.js';
 
@@ -49,6 +49,8 @@ export async function readIdentityFile(path: string): Promise<AgeIdentity> {
   } catch (error) {
     throw new AgeFormatError(`cannot read the age identity file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  // age-encryption (and its curve libraries) loads only when an identity is read: most commands never need it.
+  const { Decrypter } = await import('age-encryption');
   const decrypter = new Decrypter();
   let keys = 0;
   text.split('\n').forEach((raw, index) => {

@@ -4,7 +4,7 @@
 // own ChaCha20-Poly1305, because the pure-JS cipher is several times slower than gzip (see README, Encryption).
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { Encrypter, type Recipient } from 'age-encryption';
+import type { Recipient } from 'age-encryption';
 import { AGE_CHUNK_BYTES, AGE_NONCE_BYTES, AGE_TAG_BYTES } from './age-header.js';
 import { ByteQueue } from './byte-queue.js';
 
@@ -73,6 +73,7 @@ class FileKeyTap implements Recipient {
 /** A Transform that turns a byte stream into an age v1 file encrypted to the recipients (X25519 `age1…`). */
 export async function ageEncryptStream(recipients: readonly string[]): Promise<Transform> {
   const tap = new FileKeyTap();
+  const { Encrypter } = await import('age-encryption'); // loaded only when an archive is encrypted
   const encrypter = new Encrypter();
   encrypter.addRecipient(tap);
   for (const recipient of recipients) encrypter.addRecipient(recipient);

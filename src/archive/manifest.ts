@@ -1,5 +1,5 @@
 // The manifest written beside every archive: what it holds, where it came from, and how to check it.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MANIFEST_FORMAT_VERSION = 1;
 

@@ -1,5 +1,5 @@
 // Zod building blocks shared by every schema: durations, sizes, names, retention and the keys every target has.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODECS, type Codec } from '../archive/codec-names.js';
 import { HookSet } from '../hooks/schema.js';
 import { parseDuration, parseSize } from '../util/duration.js';

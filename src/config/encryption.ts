@@ -1,7 +1,7 @@
 // The `encryption` key (defaults or per target): age recipients given inline or in a file, or `none`. Parsed to
 // the public keys the archive sink encrypts to; an invalid recipient is a config error naming its key and line.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAgeRecipient } from './age-recipient.js';
 
 export interface Encryption {

@@ -15,6 +15,10 @@ import { closestKey, knownKeys, plainTypeMessage } from './messages.js';
 import { registerSecrets, type ConfigPath } from './secrets.js';
 import { formatPath, readYamlSource, type YamlSource } from './yaml-source.js';
 
+// A config is parsed once per process: zod's JIT (a generated parser per object schema, compiled on first use)
+// costs more than it saves for one parse. Same results and issues either way.
+const ONE_SHOT = { jitless: true } as const;
+
 export const DEFAULT_CONFIG_PATHS = ['./snapshotter.yaml', '/etc/snapshotter/snapshotter.yaml'];
 
 /** The config path: the flag, then $SNAPSHOTTER_CONFIG, then ./snapshotter.yaml, then /etc/snapshotter/. */
@@ -110,7 +114,7 @@ function parseTargets(source: YamlSource, root: z.infer<typeof RootConfig>): { t
     }
     const merged = { ...root.defaults, ...raw };
     applyLevelDefault(merged);
-    const parsed = module.schema.safeParse(merged);
+    const parsed = module.schema.safeParse(merged, ONE_SHOT);
     if (!parsed.success) {
       errors.push(...issueMessages(source, parsed.error.issues, path, module.schema));
       return;
@@ -146,7 +150,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const rawCopy = structuredClone(raw) as Record<string, unknown>;
   resolvePaths(rawCopy, dirname(file));
 
-  const parsed = RootConfig.safeParse(rawCopy);
+  const parsed = RootConfig.safeParse(rawCopy, ONE_SHOT);
   if (!parsed.success) throw new ConfigError(issueMessages(source, parsed.error.issues, [], RootConfig).join('\n'));
   // Defaults validated above stay in their parsed form (ms, bytes); targets re-read them raw for positions.
   const rawDefaults = (rawCopy.defaults ?? {}) as Record<string, unknown>;

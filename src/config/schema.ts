@@ -1,5 +1,5 @@
 // The config schema: the top-level keys here, each target's keys from its module through the registry.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_HOOK_TIMEOUT_MS, HookSet } from '../hooks/schema.js';
 import { LOG_LEVELS } from '../logging/levels.js';
 import { NotificationsConfig } from '../notifiers/registry.js';

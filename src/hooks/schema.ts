@@ -1,6 +1,6 @@
 // The `hooks:` key, at the top level (around the whole run) and in each target (around its backup): the operator's
 // own commands, each an argument list run as it is or a command line run with /bin/sh -c.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One hook: `["systemctl", "stop", "app"]` (run as is) or `"pg_ctl stop && sync"` (run with /bin/sh -c). */
 export const Hook = z.union(

@@ -2,7 +2,6 @@
 // the log file (rotated at start, mode 0600). Every line passes the redactor before it is written anywhere.
 // A log file that cannot be opened is a warning on stderr, never a reason not to back up.
 import pino, { type Logger, type StreamEntry, type DestinationStream } from 'pino';
-import PinoPretty from 'pino-pretty';
 import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import { openLogFile } from './log-file.js';
@@ -37,8 +36,8 @@ function closeStream(stream: DestinationStream & { end?: () => void; once?: (e: 
   });
 }
 
-/** Opens the logger; a promise so that callers need not change should opening become asynchronous again. */
-export function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
+/** Opens the logger. pino-pretty loads only for readable lines (not for --json or a silent logger). */
+export async function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   const stderr = options.stderr ?? process.stderr;
   const streams: StreamEntry[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -48,7 +47,7 @@ export function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
     const tty = (stderr as { isTTY?: boolean }).isTTY === true;
     const stream: DestinationStream = options.json
       ? stderr
-      : PinoPretty({
+      : (await import('pino-pretty')).default({
           destination: stderr,
           colorize: tty,
           sync: true,
@@ -82,10 +81,10 @@ export function createLogger(options: LoggerOptions): Promise<LoggerHandle> {
   if (fileProblem !== undefined) {
     logger.warn({ file: options.file?.path, reason: fileProblem }, 'cannot write the log file; logging to stderr only');
   }
-  return Promise.resolve({
+  return {
     logger,
     close: async () => {
       for (const close of closers) await close();
     },
-  });
+  };
 }

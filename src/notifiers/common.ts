@@ -1,6 +1,6 @@
 // Schema blocks every notifier entry shares: events, target filter, per-run or per-target messages, delivery
 // settings, and the check that a template only names placeholders that exist.
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, intLike } from '../config/common.js';
 import type { RunEvent } from '../report.js';
 import { PLACEHOLDERS } from './placeholders.js';

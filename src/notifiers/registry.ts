@@ -1,5 +1,5 @@
 // The one place that maps a notifier kind (the key under `notifications:`) to its module.
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from '../config/common.js';
 import { DEFAULT_DEADLINE_MS, NotificationDefaults } from './common.js';
 import { healthchecksNotifier } from './healthchecks/index.js';

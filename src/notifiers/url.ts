@@ -1,5 +1,5 @@
 // URL checks and rewrites the notifiers share: http(s) only, credentials moved out of the URL into a header.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An http:// or https:// URL (the message never repeats the value: URLs here are secrets). */
 export const httpUrl = z.string().refine((value) => {

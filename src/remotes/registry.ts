@@ -1,6 +1,6 @@
 // The one place that maps a remote `type` to its schema and (loaded on first use) its implementation, so a run
 // without remotes never loads an object-storage SDK. Adding a remote type: its folder plus one line in each map.
-import { z } from 'zod';
+import * as z from 'zod';
 import { S3_SECRETS, S3Remote } from './s3/schema.js';
 import type { RemoteStore, StoreContext } from './types.js';
 

@@ -1,11 +1,14 @@
 // `run --json`: stdout holds exactly one JSON document, the run report (the webhook's default payload of
 // DESIGN §6) with its documented fields and types; every log line goes to stderr, as JSON.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { sourceDir, writeConfig } from './fixtures.js';
 
+// The built CLI carries the version the build wrote in (scripts/build.mjs): it must be package.json's.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const iso = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
 describe('run --json', () => {
@@ -26,7 +29,7 @@ describe('run --json', () => {
       finished_at: iso,
       duration_seconds: expect.any(Number),
       summary: { total: 2, succeeded: 1, failed: 1 },
-      tool: { name: 'snapshotter', version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+      tool: { name: 'snapshotter', version },
     });
     const targets = report.targets as Record<string, unknown>[];
     expect(targets).toHaveLength(2);

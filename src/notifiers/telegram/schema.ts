@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { entryBaseShape, per, textTemplate } from '../common.js';
 import { httpUrl } from '../url.js';
 

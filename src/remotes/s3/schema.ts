@@ -1,5 +1,5 @@
 // The `type: s3` remote's config (DESIGN §11): endpoint, bucket, credentials, multipart limits, object lock.
-import { z } from 'zod';
+import * as z from 'zod';
 import { boolLike, duration, intLike, retention, size, targetName } from '../../config/common.js';
 
 /** S3's own floor for every part but the last. */

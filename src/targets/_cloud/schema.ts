@@ -1,6 +1,6 @@
 // Config keys that both cloud snapshot targets share: the token, the API endpoint, how long to wait and how often
 // to look, HTTP limits, and a retention policy reduced to `keep_last` (provider snapshots are kept by count).
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, intLike, retention } from '../../config/common.js';
 
 const OTHER_RULES = ['keep_hourly', 'keep_daily', 'keep_weekly', 'keep_monthly', 'keep_yearly', 'keep_within'] as const;

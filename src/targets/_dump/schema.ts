@@ -1,6 +1,6 @@
 // The config keys every docker-exec-or-local client target shares (postgres, mysql, redis): which container, which
 // docker CLI, which user inside it, and the rule that exec_user needs a container.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Docker's own rule for container names (ids match it too); nothing a shell or an option parser could misread. */
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;

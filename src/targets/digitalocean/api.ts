@@ -1,6 +1,6 @@
 // The DigitalOcean endpoints a droplet snapshot needs (see ../shared/specs/CONTRACTS.md), with forgiving
 // response schemas that declare only the fields used.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CloudApi } from '../_cloud/api.js';
 import type { DeleteOutcome } from '../_cloud/prune.js';
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { targetBaseShape } from '../../config/common.js';
 import { defineSpec } from '../types.js';
 

@@ -1,6 +1,6 @@
 // The Hetzner Cloud endpoints a server snapshot needs (see ../shared/specs/CONTRACTS.md), with forgiving
 // response schemas that declare only the fields used.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CloudApi } from '../_cloud/api.js';
 
 const Image = z.object({

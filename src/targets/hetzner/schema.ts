@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudShape, resourceId } from '../_cloud/schema.js';
 import { targetBaseShape } from '../../config/common.js';
 import { defineSpec } from '../types.js';

@@ -1,6 +1,6 @@
 // Prometheus' HTTP API as this target uses it: the snapshot call (never retried: a lost answer would leave a
 // snapshot nobody knows of), the read-only flags, and the errors an operator can act on.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError, send, sendJson, type HttpOptions } from '../../http/client.js';
 import type { Redactor } from '../../util/redact.js';
 import type { PrometheusTarget } from './schema.js';

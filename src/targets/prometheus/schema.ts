@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { boolLike, duration, targetBaseShape } from '../../config/common.js';
 import { defineSpec } from '../types.js';
 

@@ -3,7 +3,7 @@
 // those snapshots, never one a person made.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { removeQuietly, writeFileAtomic } from '../../archive/atomic.js';
 import { SNAPSHOT_NAME } from './api.js';
 

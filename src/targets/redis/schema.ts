@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { intLike, targetBaseShape } from '../../config/common.js';
 import { clientShape, execUserNeedsContainer, notAnOption } from '../_dump/schema.js';
 import { defineSpec } from '../types.js';
