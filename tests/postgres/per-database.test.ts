@@ -157,6 +157,16 @@ describe.skipIf(!enabled)('target postgres: databases, restore options, os_user'
     expect(one.stdout).toMatch(/^restored perdb-\d{8}T\d{6}Z\.tar into target "perdb" \(postgres\)$/);
     expect(await fresh.sql('app', PEOPLE)).toBe(await source.sql('app', PEOPLE));
     expect(readdirSync(folder).filter((n) => !n.startsWith('perdb-'))).toEqual([]); // the --jobs file is gone
+    // One job (the default): the dump streams from the archive straight into pg_restore, no file.
+    await fresh.sql('postgres', 'DROP DATABASE shop;');
+    const streamed = await runCli(
+      ['restore', archive, '--target', 'perdb', '--database', 'shop', '--yes', ...into, '-c', config],
+      {
+        env,
+      },
+    );
+    expect(streamed.exitCode, streamed.stderr).toBe(0);
+    expect(await fresh.sql('shop', ITEMS)).toBe(await source.sql('shop', ITEMS));
     expect(`${run.stdout}${run.stderr}${whole.stdout}${whole.stderr}${one.stderr}`).not.toContain(PASSWORD);
   }, 240_000);
 
