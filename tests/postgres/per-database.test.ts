@@ -3,14 +3,27 @@
 // and of a whole pg_dumpall dump into another server (--host/--port) whose roles already exist, with nothing but our
 // own line on stdout; os_user for a server that only allows peer authentication on its socket.
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOsUser } from '../../src/targets/postgres/commands.js';
 import { PostgresTarget } from '../../src/targets/postgres/schema.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { whenDir } from '../helpers/watch.js';
 import { PASSWORD, runEnv } from './harness.js';
 import { clusterRoot, initTemplate, pgBinaries, startCluster, type PgCluster } from './pg-server.js';
 
@@ -20,6 +33,8 @@ const enabled = requireBinaries('postgres per-database tests', {
   ...bins,
   tar: findBinary('tar'),
   sha256sum: findBinary('sha256sum'),
+  age: findBinary('age'),
+  'age-keygen': findBinary('age-keygen'),
   ...(asRoot ? { runuser: findBinary('runuser') } : {}),
 });
 
@@ -142,8 +157,72 @@ describe.skipIf(!enabled)('target postgres: databases, restore options, os_user'
     expect(one.stdout).toMatch(/^restored perdb-\d{8}T\d{6}Z\.tar into target "perdb" \(postgres\)$/);
     expect(await fresh.sql('app', PEOPLE)).toBe(await source.sql('app', PEOPLE));
     expect(readdirSync(folder).filter((n) => !n.startsWith('perdb-'))).toEqual([]); // the --jobs file is gone
+    // One job (the default): the dump streams from the archive straight into pg_restore, no file.
+    await fresh.sql('postgres', 'DROP DATABASE shop;');
+    const streamed = await runCli(
+      ['restore', archive, '--target', 'perdb', '--database', 'shop', '--yes', ...into, '-c', config],
+      {
+        env,
+      },
+    );
+    expect(streamed.exitCode, streamed.stderr).toBe(0);
+    expect(await fresh.sql('shop', ITEMS)).toBe(await source.sql('shop', ITEMS));
     expect(`${run.stdout}${run.stderr}${whole.stdout}${whole.stderr}${one.stderr}`).not.toContain(PASSWORD);
   }, 240_000);
+
+  it('keeps no plaintext of a dump on disk while it waits to be packed, and packs it byte for byte', async () => {
+    const dir = tmpDir();
+    writeFileSync(join(dir, 'pw'), PASSWORD, { mode: 0o600 });
+    execFileSync('age-keygen', ['-o', join(dir, 'key.txt')], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', join(dir, 'key.txt')], { encoding: 'utf8' }).trim();
+    // A pg_dump stand-in: the real pg_dump, a copy of what it printed for the test, then it holds until released,
+    // so the dump lies complete in its temporary file while the test reads that file.
+    const gate = join(dir, 'gate');
+    mkdirSync(join(dir, 'bin'));
+    mkdirSync(gate);
+    execFileSync('mkfifo', [join(gate, 'release')]);
+    const wrapper = join(dir, 'bin', 'pg_dump');
+    writeFileSync(
+      wrapper,
+      `#!/bin/bash\nset -o pipefail\n"${pgBin}/pg_dump" "$@" | tee "${gate}/plain"; rc=$?\nexec >&-\n` +
+        `touch "${gate}/dumped"\nread -r _ < "${gate}/release"\nexit $rc\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    const config = join(dir, 'snapshotter.yaml');
+    writeFileSync(
+      config,
+      `backup_dir: ${dir}/backups\ntargets:\n` +
+        `  - { name: sealed, type: postgres, databases: [app], host: 127.0.0.1, port: ${source.port}, ` +
+        `password_file: ${dir}/pw, encryption: { age_recipients: [${recipient}] } }\n`,
+      { mode: 0o600 },
+    );
+    const run = startCli(['run', '-c', config], { env: runEnv(dir, {}, `${dir}/bin:${pgBin}`) });
+    const exited = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    await whenDir(gate, () => existsSync(join(gate, 'dumped')), exited);
+    const plain = readFileSync(join(gate, 'plain'));
+    expect(plain.subarray(0, 5).toString('latin1')).toBe('PGDMP');
+    expect(plain.includes('CREATE TABLE')).toBe(true); // pg_dump's TOC: plaintext a reader would find
+    const folder = join(dir, 'backups', 'sealed');
+    const member = (): string | undefined => readdirSync(folder).find((n) => n.startsWith('.sealed.member'));
+    await whenDir(folder, () => member() !== undefined && statSync(join(folder, member()!)).size === plain.length, exited);
+    const onDisk = readFileSync(join(folder, member()!));
+    expect(onDisk.includes('PGDMP')).toBe(false);
+    expect(onDisk.includes('CREATE TABLE')).toBe(false);
+    writeFileSync(join(gate, 'release'), 'go\n');
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const archive = join(
+      folder,
+      readdirSync(folder).find((n) => n.endsWith('.tar.age'))!,
+    );
+    expect(readdirSync(folder).filter((n) => !n.startsWith('sealed-'))).toEqual([]); // the sealed temp is gone
+    const tar = execFileSync('age', ['-d', '-i', join(dir, 'key.txt'), archive]);
+    const packed = execFileSync('tar', ['-xOf', '-', 'databases/app.dump'], { input: tar, maxBuffer: 1 << 30 });
+    expect(packed.equals(plain)).toBe(true);
+  }, 120_000);
 
   it('os_user needs root and the local client, and says so', () => {
     const parsed = PostgresTarget.parse({ name: 'db', type: 'postgres', os_user: 'postgres' });

@@ -1,15 +1,24 @@
 // Target sqlite: a WAL database copied while a writer commits, verified by PRAGMA integrity_check, no temporary
 // copy left behind, and restored into --to DIR with the same data.
 import { execa } from 'execa';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { currentOwner, ownerTag } from '../../src/archive/temp-owner.js';
+import { ramCopyPlace, ramRoot } from '../../src/targets/sqlite/copy-place.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { whenDir } from '../helpers/watch.js';
 
 const SQLITE3 = findBinary('sqlite3');
-const run = requireBinaries('sqlite target', { sqlite3: SQLITE3 });
+const run = requireBinaries('sqlite target', {
+  sqlite3: SQLITE3,
+  age: findBinary('age'),
+  'age-keygen': findBinary('age-keygen'),
+});
 const sql = async (db: string, text: string): Promise<string> => (await execa(SQLITE3!, ['-bail', db, text])).stdout;
 const FIXED = 'SELECT id, hex(name), hex(data) FROM items ORDER BY id';
 
@@ -74,4 +83,69 @@ describe.runIf(run)('target sqlite (real sqlite3)', () => {
     // Rows are whole transactions in order: the copy holds exactly e0..e(copied-1).
     expect(await sql(restored, 'SELECT max(id), min(at), count(DISTINCT at) FROM events')).toBe(`${copied}|e0|${copied}`);
   }, 120_000);
+
+  it('encrypted: makes the consistent copy in RAM, never next to the archive, and removes it', async () => {
+    const dir = tmpDir();
+    const db = join(dir, 'app.db');
+    await sql(db, `CREATE TABLE secrets (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO secrets (v) VALUES ('Grüße 日本語');`);
+    execFileSync('age-keygen', ['-o', join(dir, 'key.txt')], { stdio: 'ignore' });
+    const recipient = execFileSync('age-keygen', ['-y', join(dir, 'key.txt')], { encoding: 'utf8' }).trim();
+    // A sqlite3 stand-in: the real sqlite3; after the online backup it records where the copy went and holds until
+    // released, so the test looks at the copy while it exists.
+    const gate = join(dir, 'gate');
+    mkdirSync(gate);
+    execFileSync('mkfifo', [join(gate, 'release')]);
+    const wrapper = join(dir, 'sqlite3-gated');
+    writeFileSync(
+      wrapper,
+      `#!/bin/bash\n"${SQLITE3}" "$@" || exit $?\ncase "$3" in .backup*) printf '%s' "$3" > "${gate}/args"; ` +
+        `touch "${gate}/copied"; read -r _ < "${gate}/release";; esac\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    const file = join(dir, 'snapshotter.yaml');
+    writeFileSync(
+      file,
+      `backup_dir: ${join(dir, 'backups')}\ntargets:\n  - { name: app, type: sqlite, path: app.db, sqlite3_command: ${wrapper}, ` +
+        `encryption: { age_recipients: [${recipient}] } }\n`,
+    );
+    // The temp folder is on disk here: the copy must not go there either.
+    const run = startCli(['run', '-c', file], { env: { TMPDIR: dir } });
+    const exited = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    await whenDir(gate, () => existsSync(join(gate, 'copied')), exited);
+    const copy = /^\.backup '(.*)'$/.exec(readFileSync(join(gate, 'args'), 'utf8'))![1]!;
+    expect(copy.startsWith(dir)).toBe(false);
+    expect(statfsSync(copy).type).toBe(0x01021994); // tmpfs
+    expect(readFileSync(copy).subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
+    writeFileSync(join(gate, 'release'), 'go\n');
+    const result = await run;
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(existsSync(copy)).toBe(false);
+    const folder = join(dir, 'backups', 'app');
+    const archive = join(
+      folder,
+      readdirSync(folder).find((n) => n.endsWith('.db.gz.age'))!,
+    );
+    const restored = join(dir, 'restored.db');
+    writeFileSync(restored, gunzipSync(execFileSync('age', ['-d', '-i', join(dir, 'key.txt'), archive])));
+    expect(await sql(restored, 'SELECT v FROM secrets')).toBe('Grüße 日本語');
+  }, 60_000);
+
+  it("encrypted: with no RAM-backed folder that has room, says so and writes nothing; removes a crashed run's copy", async () => {
+    const dir = tmpDir();
+    const onDisk = await ramRoot('app', join(dir, 'absent.db'), [dir]);
+    expect(onDisk).toEqual({ problem: expect.stringContaining(`${dir} is not in RAM`) as unknown });
+    expect((onDisk as { problem: string }).problem).toContain('back this database up unencrypted');
+    expect(readdirSync(dir)).toEqual([]);
+    // A copy folder whose process is gone (SIGKILL mid-backup) is removed by the next run of that target.
+    const shm = '/dev/shm';
+    const stale = join(shm, `.sweep-${process.pid}.db.snapshotter-tmp-${ownerTag({ ...currentOwner(), pid: 4_000_000 })}-x`);
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'copy.db'), 'SQLite format 3\0');
+    const place = await ramCopyPlace(`sweep-${process.pid}`, join(dir, 'absent.db'), [shm]);
+    expect(existsSync(stale)).toBe(false);
+    await place.remove();
+  });
 });

@@ -2,7 +2,8 @@
 // The globals (roles, tablespaces) go first through psql — the database's owner and grantees must exist — with
 // CREATE ROLE left out for roles the server already has; then pg_restore --create makes the database and fills it,
 // stopping at the first error (a database of that name that exists already is one: restore into a fresh server,
-// or drop it first). Without --database nothing runs: the error names the databases the archive holds.
+// or drop it first). Without --database nothing runs: the error names the databases the archive holds (its verified
+// manifest lists them). Past the verify that precedes every restore, the archive is read once: globals, then the database.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import { plainStages } from '../../archive/codec.js';
 import { FILE_MODE } from '../../archive/atomic.js';
 import { tempName } from '../../archive/names.js';
 import type { FilePiece } from '../../restore/sparse-body.js';
+import { readManifestOf } from '../../restore/restore-archive.js';
 import { readTar } from '../../restore/tar-reader.js';
 import type { ArchiveRef, RestoreContext } from '../types.js';
 import { pgRestoreCommand } from './commands.js';
@@ -20,7 +22,7 @@ import { PostgresError } from './failures.js';
 import type { PostgresTarget } from './schema.js';
 import { databaseMember, GLOBALS_MEMBER, memberDatabase } from './tar-members.js';
 
-/** Reads the archive's plain tar stream (decrypted) entry by entry: a fresh read each time. */
+/** Reads the archive's plain tar stream (decrypted) entry by entry. */
 async function readArchive(archive: ArchiveRef, onEntry: Parameters<typeof readTar>[1]): Promise<void> {
   const plain = new PassThrough();
   const read = pipeline([createReadStream(archive.path), ...plainStages(archive), plain]).catch((error: unknown) => error);
@@ -32,8 +34,12 @@ async function readArchive(archive: ArchiveRef, onEntry: Parameters<typeof readT
   }
 }
 
-/** The databases a per-database archive holds, in archive order. */
-export async function archivedDatabases(archive: ArchiveRef): Promise<string[]> {
+/** The databases a per-database archive holds, in archive order: its verified manifest says, else a read says. */
+async function archivedDatabases(archive: ArchiveRef): Promise<string[]> {
+  const members = (await readManifestOf(archive.path))?.source['members'];
+  if (Array.isArray(members) && members.every((m) => typeof m === 'string')) {
+    return members.map(memberDatabase).filter((db) => db !== undefined);
+  }
   const databases: string[] = [];
   await readArchive(archive, (entry) => {
     const database = memberDatabase(entry.path);
@@ -53,15 +59,19 @@ async function* memberBytes(member: string, pieces: AsyncIterable<FilePiece>): A
   }
 }
 
-/** Calls `use` with the body of `member` (the rest of the archive is skipped). */
-async function withMember(archive: ArchiveRef, member: string, use: (body: Readable) => Promise<void>): Promise<void> {
-  let found = false;
+/** One read of the archive: `use` is called, in archive order, with the body of each of `members` (the rest is skipped). */
+async function withMembers(
+  archive: ArchiveRef,
+  members: readonly string[],
+  use: (member: string, body: Readable) => Promise<void>,
+): Promise<void> {
+  const left = new Set(members);
   await readArchive(archive, async (entry, body) => {
-    if (entry.path !== member || found) return;
-    found = true;
-    await use(Readable.from(memberBytes(member, body)));
+    if (!left.delete(entry.path)) return;
+    await use(entry.path, Readable.from(memberBytes(entry.path, body)));
   });
-  if (!found) throw new PostgresError(`${basename(archive.path)} holds no ${member}`);
+  const missing = [...left][0];
+  if (missing !== undefined) throw new PostgresError(`${basename(archive.path)} holds no ${missing}`);
 }
 
 export async function restoreDatabase(ctx: RestoreContext, config: PostgresTarget, archive: ArchiveRef): Promise<void> {
@@ -84,25 +94,24 @@ export async function restoreDatabase(ctx: RestoreContext, config: PostgresTarge
       `--jobs ${jobs}: a parallel restore as os_user ${config.os_user} is not supported; restore with one job`,
     );
   }
-  await withMember(archive, GLOBALS_MEMBER, (body) => feedSql(ctx, config, `${GLOBALS_MEMBER} of ${name}`, body, []));
   const member = databaseMember(database);
   const what = `${member} of ${name}`;
-  if (jobs === 1) {
-    await withMember(archive, member, (body) =>
-      feedClient(ctx, config, { program: 'pg_restore', command: pgRestoreCommand(config, { jobs }), what, source: body }),
-    );
-  } else {
-    // pg_restore --jobs needs a seekable file: the dump goes next to the archive for the restore's length only.
-    const file = join(dirname(archive.path), tempName(`${database}.dump`));
-    try {
-      await withMember(archive, member, (body) =>
-        pipeline(body, createWriteStream(file, { flags: 'wx', mode: FILE_MODE }), { signal: ctx.signal }),
-      );
+  // pg_restore --jobs needs a seekable file: the dump goes next to the archive for the restore's length only.
+  const file = jobs > 1 ? join(dirname(archive.path), tempName(`${database}.dump`)) : undefined;
+  try {
+    // The globals come first in the archive (the database's owner and grantees must exist), then the database.
+    await withMembers(archive, [GLOBALS_MEMBER, member], async (entry, body) => {
+      if (entry === GLOBALS_MEMBER) return feedSql(ctx, config, `${GLOBALS_MEMBER} of ${name}`, body, []);
+      if (file !== undefined)
+        return pipeline(body, createWriteStream(file, { flags: 'wx', mode: FILE_MODE }), { signal: ctx.signal });
+      return feedClient(ctx, config, { program: 'pg_restore', command: pgRestoreCommand(config, { jobs }), what, source: body });
+    });
+    if (file !== undefined) {
       const command = pgRestoreCommand(config, { jobs, file });
       await feedClient(ctx, config, { program: 'pg_restore', command, what, source: Readable.from([]) });
-    } finally {
-      await rm(file, { force: true });
     }
+  } finally {
+    if (file !== undefined) await rm(file, { force: true });
   }
   ctx.logger.info({ archive: archive.path, database }, 'restore finished');
 }

@@ -1,14 +1,14 @@
 // The backup: SQLite's online backup (`sqlite3 <db> ".backup <copy>"`) makes a consistent copy while the
-// application writes, WAL included, into a hidden temporary file next to the archive; the copy streams through
-// the archive sink as `.db.gz` and is removed in every outcome (a crash leaves a temp name the next run removes).
+// application writes, WAL included, into a hidden temporary file next to the archive — in RAM when the archive is
+// encrypted (copy-place.ts); the copy streams through the archive sink as `.db.gz` and is removed in every outcome
+// (a crash leaves a temp name the next run removes).
 import { createReadStream } from 'node:fs';
-import { access, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { tempName } from '../../archive/names.js';
+import { access } from 'node:fs/promises';
 import type { CommandSpec } from '../../exec/command.js';
 import { startProcess } from '../../exec/runner.js';
 import type { BackupOutcome, TargetContext } from '../types.js';
 import { integrityCheck } from './check.js';
+import { diskCopyPlace, ramCopyPlace } from './copy-place.js';
 import type { SqliteTarget } from './schema.js';
 
 /** `sqlite3 -bail <db> ".backup '<copy>'"`: one read transaction, so the copy is one consistent state. */
@@ -21,7 +21,8 @@ export async function copyDatabase(ctx: TargetContext, config: SqliteTarget): Pr
   await access(config.path).catch((error: unknown) => {
     throw new Error(`${config.path}: cannot read the database`, { cause: error });
   });
-  const copy = join(ctx.targetDir, tempName(`${ctx.target}.db`));
+  const place = config.encryption ? await ramCopyPlace(ctx.target, config.path) : diskCopyPlace(ctx.targetDir, ctx.target);
+  const copy = place.file;
   try {
     const child = startProcess(backupCommand(config, copy), {
       signal: ctx.signal,
@@ -45,6 +46,6 @@ export async function copyDatabase(ctx: TargetContext, config: SqliteTarget): Pr
       details: { uncompressed_bytes: info.uncompressed_bytes, path: config.path },
     };
   } finally {
-    await rm(copy, { force: true });
+    await place.remove();
   }
 }

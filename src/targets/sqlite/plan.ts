@@ -6,6 +6,7 @@ import { formatCommand } from '../../exec/command.js';
 import { findProgram } from '../../exec/which.js';
 import type { Plan, PlanContext } from '../types.js';
 import { backupCommand } from './copy.js';
+import { ramRoot } from './copy-place.js';
 import type { SqliteTarget } from './schema.js';
 
 export async function planSqlite(ctx: PlanContext, config: SqliteTarget): Promise<Plan> {
@@ -16,7 +17,12 @@ export async function planSqlite(ctx: PlanContext, config: SqliteTarget): Promis
   );
   if (!exists) problems.push(`${config.path} does not exist`);
   if (!(await findProgram(config.sqlite3_command, ctx.env))) problems.push(`${config.sqlite3_command} was not found on PATH`);
-  const copy = join(ctx.targetDir, `.${ctx.target}.db<temporary>`);
+  let copy = join(ctx.targetDir, `.${ctx.target}.db<temporary>`);
+  if (config.encryption) {
+    const found = await ramRoot(ctx.target, config.path);
+    if ('problem' in found) problems.push(found.problem);
+    else copy = join(found.root, `.${ctx.target}.db<temporary>`, 'copy.db');
+  }
   return {
     steps: [
       `run ${formatCommand(backupCommand(config, copy), ctx.redactor)} (online backup: consistent while the app writes)`,
