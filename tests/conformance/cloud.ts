@@ -13,7 +13,7 @@ export const CLOUD_OPT_OUT: Partial<Record<Check, string>> = {
 export const CLOUD_TOKEN = 'cl0ud-conformance-TOKEN-0123456789abcdef';
 
 interface Fake {
-  server: { start(): Promise<string>; stop(): Promise<void>; url: string };
+  server: { start(): Promise<string>; stop(): Promise<void>; url: string; received: { method: string; path: string }[] };
 }
 
 /** Starts both fakes and returns the source; `fields(url, id)` writes a target's keys. */
@@ -35,6 +35,8 @@ export async function cloudSource<F extends Fake>(
     hanging: keys(stuck.server.url, id),
     secret: CLOUD_TOKEN,
     waitingOn: / waiting for snapshot (action|image) \d+ of .* to finish$/,
+    // The stuck provider was polled for the action it never finishes.
+    hangingReached: () => stuck.server.received.some((r) => r.method === 'GET' && /\/actions\/\d+$/.test(r.path)),
     stop: async () => void (await Promise.all([fake.server.stop(), stuck.server.stop()])),
   };
 }

@@ -45,6 +45,12 @@ export interface Source {
   childEnv?: readonly string[];
   /** What a timeout's message says the target was waiting on. */
   waitingOn?: RegExp;
+  /**
+   * For a hanging source that is a server, not a process (HTTP): whether the run reached it (a connection, a poll
+   * of the action that never finishes). Absent: the hanging source is a process that records itself in
+   * $DOCKER_FAKE_LOG with `hanging` in its argv (the docker stand-in, a hanging `sqlite3_command`).
+   */
+  hangingReached?(): boolean;
   /** Restores the good target's archive into `dir` and compares it with the source. */
   roundTrip?(archive: string, dir: string): Promise<void>;
   stop?(): Promise<void>;
@@ -176,8 +182,12 @@ export function conformance(fixture: Fixture): void {
       expect(hanging.error).toMatch(/^timed out after 1\.0s/);
       if (source.waitingOn) expect(hanging.error).toMatch(source.waitingOn);
       expect(filesUnder(join(backups, 'hanging'))).toEqual([]);
-      // Whatever it started is gone once the run has ended (the process group was killed).
-      for (const call of dockerCalls(dockerLog).filter((c) => c.argv.includes('hanging'))) expect(alive(call.pid)).toBe(false);
+      // The target really got to its hanging source (so the timeout, not an early failure, ended it) ...
+      const started = dockerCalls(dockerLog).filter((c) => c.argv.includes('hanging'));
+      if (source.hangingReached) expect(source.hangingReached(), 'the run reached the hanging server').toBe(true);
+      else expect(started.length, 'the hanging process was started').toBeGreaterThan(0);
+      // ... and whatever it started, which never ends by itself, is gone once the run has ended (killed at the timeout).
+      for (const call of started) expect(alive(call.pid), `pid ${call.pid} (${call.argv.join(' ')})`).toBe(false);
     });
 
     check('secrets', 'no secret in output, log, manifest, files, argv or a foreign child environment', () => {

@@ -13,13 +13,14 @@ const PROMETHEUS = findBinary('prometheus');
 const TOKEN = 'prom-conf0rmance-bearer-s3cret';
 
 /** A server on 127.0.0.1 that takes connections and never answers them. */
-async function silentServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function silentServer(): Promise<{ url: string; connections: () => number; stop: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => void sockets.add(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => sockets.size,
     stop: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -30,7 +31,8 @@ async function silentServer(): Promise<{ url: string; stop: () => Promise<void> 
 conformance({
   type: 'prometheus',
   binaries: { prometheus: PROMETHEUS, tar: findBinary('tar') },
-  // Its hanging source is HTTP, not a process: the timeout check sees the failure and no file, no process group.
+  // Its hanging source is HTTP, not a process: the timeout check sees the failure, the connection the run opened to
+  // the silent server, and no file.
   optOut: {},
   async start() {
     const [server, silent] = await Promise.all([startPrometheus(PROMETHEUS!, { admin: true }), silentServer()]);
@@ -39,6 +41,7 @@ conformance({
       good: fields(server.url),
       broken: fields(`http://127.0.0.1:${await freePort()}`),
       hanging: fields(silent.url),
+      hangingReached: () => silent.connections() > 0,
       secret: TOKEN,
       async roundTrip(archive, to) {
         const restored = await mainInProcess(['restore', archive, '--to', to]);

@@ -1,6 +1,7 @@
-// Data-safety rules end to end with the built CLI: warnings in the manifest and on_warning: fail; secrets equal to
-// names never hide backups; future-dated backups and foreign entries never mislead list, status, restore --latest or
-// retention.
+// Data-safety rules end to end with the CLI: warnings in the manifest and on_warning: fail; secrets equal to names
+// never hide backups; future-dated backups and foreign entries never mislead list, status, restore --latest or
+// retention. The commands go through the CLI's main() in this process (tests/helpers/in-process.ts): what they do
+// with the backups is the point, not the process.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,13 +9,13 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStamp } from '../../src/archive/names.js';
 import { startReceiver, type Receiver } from '../notify/receiver.js';
-import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { testWriter } from '../helpers/writer.js';
 import { readMetrics, series } from '../ops/fixtures.js';
 
 const DAY = 86_400_000;
-const cli = (args: string[]) => runCli([...args, '--log-level', 'warn']);
+const cli = (args: string[]) => mainInProcess([...args, '--log-level', 'warn']);
 const tarOf = (dir: string): Buffer => execFileSync('tar', ['-c', '-C', dir, '.']);
 
 interface Manifest {

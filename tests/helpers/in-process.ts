@@ -1,6 +1,7 @@
 // The CLI's main() run in this process with captured output: for tests that need an exit code and a message but
-// not a process of their own (each spawn costs 1–2 s of start-up). Only for commands that start no run: no
-// signal handlers, no lock, no logger file.
+// not a process of their own (each spawn costs 1–2 s of start-up). A `run` works too (it removes its signal
+// handlers, releases its lock and closes its log file before main() returns), for tests about what a run does,
+// never about the process: signals, a kill, two processes racing for the lock and start-up stay spawned.
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import type { CliResult } from './cli.js';

@@ -1,6 +1,9 @@
-// Webhooks and healthchecks pings end to end: the built CLI against local receivers on 127.0.0.1.
+// Webhooks and healthchecks pings end to end: the CLI against local receivers on 127.0.0.1. The commands go
+// through main() in this process (tests/helpers/in-process.ts), except where the process itself is the point: a
+// receiver that never answers must not keep the CLI from exiting, so that test spawns the built CLI.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { startReceiver, type Received, type Receiver } from './receiver.js';
 import { EXIT_FOR, fixture, NASTY, type Outcome } from './setup.js';
 
@@ -47,7 +50,7 @@ describe('webhooks on a partly failed run', () => {
         },
       ],
     });
-    const result = await runCli(['run', '-c', f.config]);
+    const result = await mainInProcess(['run', '-c', f.config]);
     expect(result.exitCode, result.stderr).toBe(2);
 
     // The default payload: every DESIGN §6 field with its type.
@@ -122,7 +125,7 @@ describe('webhooks on a partly failed run', () => {
 describe('config errors', () => {
   it('an unknown placeholder names the file, line and key', async () => {
     const f = fixture('success', { webhooks: [{ url: hook.url, payload: { ok: '{status}', text: 'run {stauts} done' } }] });
-    const result = await runCli(['config', 'check', '-c', f.config]);
+    const result = await mainInProcess(['config', 'check', '-c', f.config]);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(
       /snapshotter\.yaml:\d+:\d+: notifications\.webhooks\[0\]\.payload\.text: unknown placeholder \{stauts\}/,
@@ -131,7 +134,7 @@ describe('config errors', () => {
 
   it('a targets filter naming no target', async () => {
     const f = fixture('success', { telegram: [{ bot_token: '1:abc', chat_id: 1, targets: ['db-main'] }] });
-    const result = await runCli(['config', 'check', '-c', f.config]);
+    const result = await mainInProcess(['config', 'check', '-c', f.config]);
     expect(result.exitCode).toBe(78);
     expect(result.stderr).toMatch(/:\d+:\d+: notifications\.telegram\[0\]\.targets\[0\]: no target is named "db-main"/);
   });
@@ -145,7 +148,7 @@ describe('delivery', () => {
       { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '1' } },
     ];
     const f = fixture('success', { webhooks: [{ url: hook.url, timeout: '5s', retries: 3 }] });
-    const result = await runCli(['run', '-c', f.config, '--json']);
+    const result = await mainInProcess(['run', '-c', f.config, '--json']);
     expect(result.exitCode).toBe(0);
     expect(hook.requests).toHaveLength(4);
     const report = JSON.parse(result.stdout) as { notifications: unknown[] };
@@ -174,7 +177,7 @@ describe('delivery', () => {
         ],
         healthchecks: [{ url: `${hc.url}/ping/uuid-1`, events: ALL_EVENTS }],
       });
-      const result = await runCli(['run', '-c', f.config, '--json']);
+      const result = await mainInProcess(['run', '-c', f.config, '--json']);
       expect(result.exitCode).toBe(EXIT_FOR[outcome]);
       const report = JSON.parse(result.stdout) as { notifications: { notifier: string; ok: boolean; error: string | null }[] };
       const failing = report.notifications.find((n) => n.notifier === 'webhooks[0]')!;
@@ -233,7 +236,7 @@ describe('secrets', () => {
       ['config', 'check', '-c', f.config],
       ['notify', '--test', '-c', f.config],
     ]) {
-      const result = await runCli(args);
+      const result = await mainInProcess(args);
       outputs.push(result.stdout, result.stderr);
     }
     const everything = outputs.join('\n') + f.log();

@@ -1,10 +1,11 @@
-// The metrics textfile end to end: the built CLI runs real filesystem targets (missing paths make failures),
-// promtool judges the format, and the values match the run report and the files on disk.
+// The metrics textfile end to end: the CLI runs real filesystem targets (missing paths make failures), promtool
+// judges the format, and the values match the run report and the files on disk. The runs go through the CLI's main()
+// in this process (tests/helpers/in-process.ts): what a run writes is the point, not the process.
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireBinaries } from '../helpers/binaries.js';
-import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { promtool, promtoolCheck, readMetrics, series, sourceDir, writeConfig } from './fixtures.js';
 
@@ -22,7 +23,7 @@ interface Report {
 }
 
 async function run(config: string, ...args: string[]): Promise<{ exitCode: number; report: Report; stderr: string }> {
-  const result = await runCli(['run', '-c', config, '--json', ...args]);
+  const result = await mainInProcess(['run', '-c', config, '--json', ...args]);
   return { exitCode: result.exitCode, report: JSON.parse(result.stdout) as Report, stderr: result.stderr };
 }
 

@@ -1,5 +1,7 @@
 // Prometheus behind a proxy, played by a local HTTP server that makes snapshot folders as Prometheus does:
-// credentials and headers reach it, secrets stay out of output, and odd answers never touch the disk.
+// credentials and headers reach it, secrets stay out of output, and odd answers never touch the disk. The runs go
+// through main() in this process (tests/helpers/in-process.ts), except the one against a snapshot call that never
+// answers: that the CLI process still ends is part of what it proves, so it spawns the built CLI.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requireCondition } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 interface Seen {
@@ -88,7 +91,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
     const config = setup(
       '    basic_auth: { username: ops, password: pw-very-secret }\n    headers: { X-Scope-OrgID: tenant-secret-1 }\n',
     );
-    const result = await runCli(['run', '-c', config, '--json', '--log-level', 'debug']);
+    const result = await mainInProcess(['run', '-c', config, '--json', '--log-level', 'debug']);
     expect(result.exitCode, result.stderr).toBe(0);
     const post = seen.find((s) => s.method === 'POST')!;
     expect(post.url).toBe('/prefix/api/v1/admin/tsdb/snapshot');
@@ -99,7 +102,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
     expect(output).not.toContain('pw-very-secret');
     expect(output).not.toContain('tenant-secret-1');
 
-    const check = await runCli(['config', 'check', '-c', config]);
+    const check = await mainInProcess(['config', 'check', '-c', config]);
     expect(check.stdout).not.toContain('pw-very-secret');
     expect(check.stdout).not.toContain('tenant-secret-1');
   });
@@ -108,7 +111,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
     answerName = '20260101T000001Z-00000000000000bb';
     seen.length = 0;
     const config = setup('    bearer_token: tok-very-secret\n    skip_head: true\n');
-    const result = await runCli(['run', '-c', config]);
+    const result = await mainInProcess(['run', '-c', config]);
     expect(result.exitCode, result.stderr).toBe(0);
     const post = seen.find((s) => s.method === 'POST')!;
     expect(post.url).toBe('/prefix/api/v1/admin/tsdb/snapshot?skip_head=true');
@@ -118,7 +121,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
   it('refuses a snapshot name that is not one Prometheus makes, and deletes nothing', async () => {
     answerName = '../../wal';
     const config = setup('    bearer_token: tok-very-secret\n');
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await mainInProcess(['run', '-c', config, '--json']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('unexpected snapshot name');
     expect(existsSync(join(dataDir, 'wal'))).toBe(true);
@@ -126,7 +129,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
 
   it('says the credentials were refused on HTTP 401', async () => {
     const config = setup('');
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await mainInProcess(['run', '-c', config, '--json']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('refused the credentials');
   });
@@ -135,7 +138,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
     mode = 'empty';
     answerName = '20260101T000002Z-00000000000000cc';
     const config = setup('    bearer_token: tok-very-secret\n    skip_head: true\n');
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await mainInProcess(['run', '-c', config, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { targets: { warnings: { code: string }[] }[] };
     expect(report.targets[0]!.warnings.map((w) => w.code)).toEqual(['empty_snapshot']);
@@ -156,7 +159,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
     mkdirSync(backups);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', backups]);
     try {
-      const result = await runCli(['run', '-c', config, '--json']);
+      const result = await mainInProcess(['run', '-c', config, '--json']);
       expect(result.exitCode, result.stderr).toBe(1);
       const report = JSON.parse(result.stdout) as { targets: { status: string; error: string; artifact: null }[] };
       expect(report.targets[0]).toMatchObject({ status: 'failure', artifact: null });
@@ -180,7 +183,7 @@ describe('target prometheus behind a proxy (local fake)', () => {
   it('dry run behind a proxy that hides the flags: probes the admin API without making a snapshot', async () => {
     seen.length = 0;
     const config = setup('    bearer_token: tok-very-secret\n');
-    const result = await runCli(['run', '-c', config, '--dry-run']);
+    const result = await mainInProcess(['run', '-c', config, '--dry-run']);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`Prometheus at ${url} answers; admin API enabled`);
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([

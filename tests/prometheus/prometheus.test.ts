@@ -5,12 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
-import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { startPrometheus, type TestPrometheus } from './server.js';
 
 const STAND_IN_DIR = fileURLToPath(new URL('../fixtures/prometheus/', import.meta.url));
 const STATE_FILE = '.prometheus-snapshots.json';
+// The runs go through the CLI's main() in this process (tests/helpers/in-process.ts): what a run does to Prometheus
+// and its data is the point, not the process; the prometheus type's runs through the built CLI are
+// tests/conformance/prometheus.test.ts.
 const binaries = { prometheus: findBinary('prometheus'), promtool: findBinary('promtool'), tar: findBinary('tar') };
 const enabled = requireBinaries('prometheus target tests', binaries);
 
@@ -76,7 +79,7 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
       dir,
       `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`,
     );
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await mainInProcess(['run', '-c', config, '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const { path, snapshot } = archiveOf(join(dir, 'backups'), 'metrics');
     const report = JSON.parse(result.stdout) as Report;
@@ -98,7 +101,7 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
       `  - name: metrics\n    type: prometheus\n    url: ${locked.url}\n    data_dir: ${locked.dataDir}\n` +
         `  - name: files\n    type: filesystem\n    paths: [${dir}/files]\n`,
     );
-    const result = await runCli(['run', '-c', config, '--json']);
+    const result = await mainInProcess(['run', '-c', config, '--json']);
     expect(result.exitCode, result.stderr).toBe(2);
     const report = JSON.parse(result.stdout) as Report;
     const metrics = report.targets.find((t) => t.name === 'metrics')!;
@@ -127,7 +130,7 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
         dir,
         `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n`,
       );
-      const result = await runCli(['run', '-c', config, '--json']);
+      const result = await mainInProcess(['run', '-c', config, '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as Report).targets[0]!.details.leftover_snapshots_removed).toEqual([crashed]);
       expect(snapshotsIn(admin.dataDir)).toEqual([manual]);
@@ -144,8 +147,9 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
       dir,
       `  - name: metrics\n    type: prometheus\n    url: ${admin.url}\n    container: prom-1\n    data_dir: ${admin.dataDir}\n`,
     );
-    const result = await runCli(['run', '-c', config], {
-      env: { PATH: `${STAND_IN_DIR}:${process.env.PATH ?? ''}`, DOCKER_ARGV_LOG: argvLog },
+    const result = await mainInProcess(['run', '-c', config], {
+      PATH: `${STAND_IN_DIR}:${process.env.PATH ?? ''}`,
+      DOCKER_ARGV_LOG: argvLog,
     });
     expect(result.exitCode, result.stderr).toBe(0);
     const { path, snapshot } = archiveOf(join(dir, 'backups'), 'metrics');
@@ -170,11 +174,11 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
         `  - name: empty\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${empty}\n`,
     );
     const mismatch = `Prometheus reports --storage.tsdb.path=${admin.dataDir}, but data_dir is ${wrong}`;
-    const plan = await runCli(['run', '--dry-run', '-c', config]);
+    const plan = await mainInProcess(['run', '--dry-run', '-c', config]);
     expect(plan.exitCode).not.toBe(0);
     expect(plan.stdout + plan.stderr).toContain(mismatch);
     const before = snapshotsIn(admin.dataDir);
-    const result = await runCli(['run', '-c', config, '--json', '--log-level', 'debug']);
+    const result = await mainInProcess(['run', '-c', config, '--json', '--log-level', 'debug']);
     expect(result.exitCode, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout) as Report;
     // Refused before POST snapshot: Prometheus' snapshots folder is as it was, and no line claims a removal.
@@ -195,7 +199,7 @@ describe.skipIf(!enabled)('target prometheus (real Prometheus)', () => {
       `  - name: on\n    type: prometheus\n    url: ${admin.url}\n    data_dir: ${admin.dataDir}\n` +
         `  - name: off\n    type: prometheus\n    url: ${locked.url}\n    data_dir: ${locked.dataDir}\n`,
     );
-    const result = await runCli(['run', '-c', config, '--dry-run']);
+    const result = await mainInProcess(['run', '-c', config, '--dry-run']);
     expect(result.exitCode, result.stdout).toBe(1);
     expect(result.stdout).toContain(`Prometheus at ${admin.url} answers; admin API enabled`);
     expect(result.stdout).toContain(`read ${admin.dataDir}/snapshots/<snapshot> (data_dir exists)`);

@@ -1,4 +1,6 @@
-// Back up an awkward tree with the CLI, restore it with the CLI, and compare entry by entry.
+// Back up an awkward tree with the CLI, restore it with the CLI, and compare entry by entry. One backup of the tree
+// (made once, only read) serves the tests that restore it; the first restore is a process of its own, the others
+// call the CLI's main() in this process (tests/helpers/in-process.ts: the same command, parsing and output).
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -7,16 +9,20 @@ import {
   lstatSync,
   lutimesSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { mainInProcess } from '../helpers/in-process.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { gnuTar, snapshotTree, wrapArchive } from './helpers.js';
 
@@ -81,11 +87,20 @@ async function backup(config: string): Promise<string> {
 }
 
 describe('restore ARCHIVE --to DIR (round trip)', () => {
-  it('restores every entry as stored: content, modes, mtimes, link targets, hard links', async () => {
-    const root = tmpDir();
+  // The tree and its backup, shared by the tests that only read them (each restores into a folder of its own).
+  let root: string;
+  let archive: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'snapshotter-round-trip-'));
     makeTree(root);
-    const archive = await backup(writeConfig(root));
-    const out = join(root, 'out');
+    archive = await backup(writeConfig(root));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('restores every entry as stored: content, modes, mtimes, link targets, hard links', async () => {
+    const out = join(tmpDir(), 'out');
 
     const result = await runCli(['restore', archive, '--to', out]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -109,27 +124,25 @@ describe('restore ARCHIVE --to DIR (round trip)', () => {
   });
 
   it('--path restores just that subtree; --dry-run lists and writes nothing', async () => {
-    const root = tmpDir();
-    makeTree(root);
-    const archive = await backup(writeConfig(root));
     const sub = `${root}/src/with space`;
+    const work = tmpDir();
 
-    const dry = await runCli(['restore', archive, '--to', join(root, 'dry'), '--dry-run', '--path', sub]);
+    const dry = await mainInProcess(['restore', archive, '--to', join(work, 'dry'), '--dry-run', '--path', sub]);
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`${root}/dry${sub}/file one.txt (4 B)`);
+    expect(dry.stdout).toContain(`${work}/dry${sub}/file one.txt (4 B)`);
     expect(dry.stdout).not.toContain('non-ascii');
-    expect(existsSync(join(root, 'dry'))).toBe(false);
+    expect(existsSync(join(work, 'dry'))).toBe(false);
 
-    const out = join(root, 'out');
-    const result = await runCli(['restore', archive, '--to', out, '--path', sub]);
+    const out = join(work, 'out');
+    const result = await mainInProcess(['restore', archive, '--to', out, '--path', sub]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect([...snapshotTree(join(out, root.slice(1), 'src')).keys()]).toEqual(['with space', 'with space/file one.txt']);
     expect(readFileSync(join(out, sub.slice(1), 'file one.txt'), 'utf8')).toBe('one\n');
 
-    const none = await runCli(['restore', archive, '--to', join(root, 'none'), '--path', '/no/such/path']);
+    const none = await mainInProcess(['restore', archive, '--to', join(work, 'none'), '--path', '/no/such/path']);
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toContain('--path /no/such/path: no entry of the archive lies there');
-    expect(existsSync(join(root, 'none'))).toBe(false);
+    expect(existsSync(join(work, 'none'))).toBe(false);
   });
 
   it('--latest --target NAME picks the newest complete backup', async () => {
@@ -143,30 +156,28 @@ describe('restore ARCHIVE --to DIR (round trip)', () => {
     writeFileSync(`${newest.replace(/\d{8}T\d{6}Z/, '29990101T000000Z')}`, 'not a backup: no sidecar, no manifest');
 
     const out = join(root, 'out');
-    const result = await runCli(['restore', '--latest', '--target', 'files', '-c', config, '--to', out]);
+    const result = await mainInProcess(['restore', '--latest', '--target', 'files', '-c', config, '--to', out]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(newest);
     expect(readFileSync(join(out, root.slice(1), 'src', 'empty.txt'), 'utf8')).toBe('now with content\n');
   });
 
   it('refuses a non-empty DIR without --force; with --force merges and replaces a symlink instead of following it', async () => {
-    const root = tmpDir();
-    makeTree(root);
-    const archive = await backup(writeConfig(root));
-    const outside = join(root, 'outside');
+    const work = tmpDir();
+    const outside = join(work, 'outside');
     mkdirSync(outside);
-    const out = join(root, 'out');
+    const out = join(work, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'keep.txt'), 'mine\n');
     const top = root.split('/')[1]!;
     symlinkSync(outside, join(out, top)); // DIR/<top> -> a folder outside DIR
 
-    const refused = await runCli(['restore', archive, '--to', out]);
+    const refused = await mainInProcess(['restore', archive, '--to', out]);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('is not empty');
     expect(readdirSync(out).sort()).toEqual(['keep.txt', top].sort());
 
-    const forced = await runCli(['restore', archive, '--to', out, '--force']);
+    const forced = await mainInProcess(['restore', archive, '--to', out, '--force']);
     expect(forced.exitCode, forced.stderr).toBe(0);
     expect(readdirSync(outside)).toEqual([]);
     expect(lstatSync(join(out, top)).isDirectory()).toBe(true);
@@ -186,7 +197,7 @@ describe('restore ARCHIVE --to DIR (round trip)', () => {
       type: 'prometheus',
       source: { data_dir: '/var/lib/prometheus' },
     });
-    const result = await runCli(['restore', archive, '--to', join(root, 'out')]);
+    const result = await mainInProcess(['restore', archive, '--to', join(root, 'out')]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain('stop Prometheus');
     expect(result.stdout).toContain('/var/lib/prometheus');

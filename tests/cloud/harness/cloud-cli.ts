@@ -1,10 +1,13 @@
-// Runs the built CLI against a cloud target config and collects everything a token could leak into:
-// stdout, stderr and the log file.
+// Runs `snapshotter run` against a cloud target config and collects everything a token could leak into:
+// stdout, stderr and the log file. The run goes through the CLI's main() in this process (tests/helpers/in-process.ts):
+// these files test the target against the provider's API, and a CLI start-up per run was most of their CPU time;
+// the cloud types' runs through the built CLI are tests/conformance/{digitalocean,hetzner}.test.ts, and list/status
+// through it the last CLI test of tests/cloud/digitalocean.test.ts.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RunReport, TargetResult } from '../../../src/report.js';
-import { runCli } from '../../helpers/cli.js';
+import { mainInProcess } from '../../helpers/in-process.js';
 
 export interface CloudRun {
   exitCode: number;
@@ -38,7 +41,7 @@ export async function runCloud(
   args: string[] = ['--json'],
   env: Record<string, string> = {},
 ): Promise<CloudRun> {
-  const result = await runCli(['run', '-c', file, ...args], { env });
+  const result = await mainInProcess(['run', '-c', file, ...args], env);
   // The log file (rotated ones would sit beside it): read every one.
   const log = readdirSync(dir)
     .filter((f) => /^snapshotter.*\.log$/.test(f))

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { specPath, startPrism, startRecorder, type Recorder } from './prism.js';
-import { writeSpecSubset } from './spec-subset.js';
+import { writeSpecSubset } from '../../helpers/spec-subset.js';
 
 export interface ValidatedApi {
   recorder: Recorder;

@@ -1,4 +1,4 @@
-// The official spec cut down to the endpoints snapshotter calls, so that Prism starts in seconds instead of a
+// An official spec (OpenAPI 3) cut down to the endpoints snapshotter calls, so that Prism starts in seconds instead of a
 // minute on a busy machine (DigitalOcean's spec has 445 paths). The kept path items are copied unchanged, with
 // every component they reference (transitively); a request to any other path gets Prism's 404, which the
 // recorder counts as a violation like any other. SNAPSHOTTER_PRISM_FULL_SPEC=1 uses the whole file instead.
