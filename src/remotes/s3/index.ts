@@ -44,6 +44,7 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
     putFile: (key, path, size, sha256) => uploadFile({ sdk, client, config, attempt: base }, key, path, size, sha256),
     async putText(key: string, text: string): Promise<void> {
       const body = Buffer.from(text, 'utf8');
+      const md5 = await contentMd5(config, () => [body]);
       await withRetry({ ...base, what: `PUT ${key}` }, () =>
         client.send(
           new sdk.PutObjectCommand({
@@ -51,7 +52,7 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
             Key: key,
             Body: body,
             ContentLength: body.length,
-            ...contentMd5(config, body),
+            ...md5,
             ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8',
             ...objectOptions(config, new Date()),
           }),
