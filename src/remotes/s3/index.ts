@@ -6,6 +6,8 @@ import { errorCode, httpStatus } from './errors.js';
 import type { S3Remote } from './schema.js';
 import { contentMd5, objectOptions, uploadFile } from './upload.js';
 
+export { loadSdk };
+
 const LOCKED_CODES = new Set(['AccessDenied', 'InvalidRequest', 'ObjectLocked']);
 
 export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<RemoteStore> {
