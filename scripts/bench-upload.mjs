@@ -1,18 +1,23 @@
 // npm run bench (upload row): a complete local backup of ~300 MiB (and 1 GiB, to show memory stays flat) copied
-// by `snapshotter run` to a local S3 server (s3rver), next to `curl -T` of the same archive to the same server.
+// by `snapshotter run` to a local S3 server (s3rver), next to curl sending the same archive to the same server.
 //   BENCH_UPLOAD_SIZES=300m,1g (default)   archive sizes
 //   BENCH_DIR=.bench (default)             where sources, backups and the server's objects go
-//   BENCH_NODE_FLAGS="--cpu-prof"          node flags for the measured snapshotter run (profiling)
-// The run's own backup is a tiny file (the big archive is uploaded by the catch-up), so the row measures the copy;
-// "run without remote" is that run's fixed cost (start-up, the tiny backup and its verify) with no remote at all.
-// Rows: multipart in 16 MiB parts (s3rver stores the parts, then reassembles them on complete), and one streamed
-// PUT (part_size above the archive), the same request as curl's. CPU is user+sys; s3rver runs in this process.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync, closeSync, openSync, writeSync } from 'node:fs';
+//   BENCH_NODE_FLAGS="--cpu-prof"          node flags for the measured snapshotter runs (profiling)
+// s3rver runs in a process of its own (scripts/bench/s3-server.mjs): its CPU is read from /proc and split per
+// request type. The run's own backup is a tiny file (the big archive, and the tiny backups of the bench's earlier
+// runs, are uploaded by the catch-up). Three walls per snapshotter row: the whole `run` (start-up, the tiny backup
+// and its verify, the remote phase, retention); the remote phase (from "backup succeeded" to the last "uploaded" in
+// its log: SDK load, list, every upload of the catch-up); the big archive's copy alone ("uploading" to "uploaded":
+// the upload, HEAD check, sidecar, manifest), which is what compares with curl. Rows: curl -T (one PUT); curl multipart (the aws-cli sequence: 16 MiB parts, 4 in
+// flight; what s3rver's part store and reassembly cost any client); snapshotter multipart (part_size 16m, the
+// default); snapshotter one PUT (part_size above the archive: the request curl -T makes). CPU is user+sys.
+import { execFileSync, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import S3rver from 's3rver';
+import { curlMultipart, curlPut, splitParts } from './bench/curl-s3.mjs';
 import { measure } from './bench/measure.mjs';
 import { parseSize } from './bench/tree.mjs';
 
@@ -25,6 +30,7 @@ const sizes = (process.env.BENCH_UPLOAD_SIZES ?? '300m,1g')
   .filter(Boolean);
 const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const log = (line) => process.stderr.write(`bench-upload: ${line}\n`);
+const PART = 16 * 1024 * 1024;
 
 function randomFile(path, bytes) {
   const fd = openSync(path, 'w');
@@ -42,7 +48,7 @@ function config(dir, port, prefix, remotes, partSize = '16m') {
     file,
     `backup_dir: ${dir}/backups
 hostname: bench
-log: { level: warn }
+log: { level: info, file: ${dir}/${prefix}.log }
 targets:
   - name: big
     type: filesystem
@@ -63,76 +69,103 @@ defaults:
 `,
     { mode: 0o600 },
   );
-  return file;
+  return { file, log: join(dir, `${prefix}.log`) };
+}
+
+/** From the run's log: the archive's copy ("uploading" to "uploaded") and the remote phase ("backup succeeded" to
+ * the last "uploaded": SDK load, list, the catch-up of every missing backup), in seconds. */
+function copySeconds(logFile, archive) {
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+  const at = (msg, archiveName) => lines.findLast((l) => l.msg === msg && (!archiveName || l.archive === archiveName))?.time;
+  const [from, to, backedUp, last] = [at('uploading', archive), at('uploaded', archive), at('backup succeeded'), at('uploaded')];
+  if ([from, to, backedUp, last].includes(undefined))
+    throw new Error(`${logFile}: no backup/uploading/uploaded lines for ${archive}`);
+  const seconds = (a, b) => (Date.parse(b) - Date.parse(a)) / 1000;
+  return { copy: seconds(from, to), remotePhase: seconds(backedUp, last) };
 }
 
 rmSync(benchDir, { recursive: true, force: true });
 mkdirSync(benchDir, { recursive: true });
-const port = 20000 + Math.floor(Math.random() * 20000);
-const server = new S3rver({
-  address: '127.0.0.1',
-  port,
-  silent: true,
-  directory: join(benchDir, 's3'),
-  configureBuckets: [{ name: 'bench' }],
+const server = fork(join(ROOT, 'scripts', 'bench', 's3-server.mjs'), [benchDir], {
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
 });
-await server.run();
-const rows = [];
-/** Measures a command and the CPU s3rver (in this process) spent serving it. */
-async function withServerCpu(cmd, args) {
-  const before = process.cpuUsage();
-  const result = await measure(cmd, args);
-  const used = process.cpuUsage(before);
-  return { ...result, serverCpu: (used.user + used.system) / 1e6 };
+const [{ port }] = await once(server, 'message');
+const serverTicks = () => {
+  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, every thread of the server
+};
+const serverStats = async () => {
+  server.send('stats');
+  const [{ stats }] = await once(server, 'message');
+  return stats;
+};
+/** Measures `run()` and the CPU s3rver spent serving it, in all and per request type. */
+async function withServer(run) {
+  await serverStats();
+  const ticks = serverTicks();
+  const result = await run();
+  const serverCpu = (serverTicks() - ticks) / 100;
+  return { ...result, serverCpu, byType: await serverStats() };
 }
+const rows = [];
 try {
   for (const size of sizes) {
     const dir = join(benchDir, size);
     mkdirSync(join(dir, 'src'), { recursive: true });
+    mkdirSync(join(dir, 'parts'));
     randomFile(join(dir, 'src', 'data.bin'), parseSize(size));
     log(`${size}: local backup (not measured)`);
-    execFileSync(process.execPath, [BIN, 'run', '-c', config(dir, port, 'none', false)], { stdio: 'ignore' });
+    execFileSync(process.execPath, [BIN, 'run', '-c', config(dir, port, 'none', false).file], { stdio: 'ignore' });
     const archive = readdirSync(join(dir, 'backups', 'big')).find((n) => n.endsWith('.tar.gz'));
     const archivePath = join(dir, 'backups', 'big', archive);
     writeFileSync(join(dir, 'src', 'data.bin'), 'tiny'); // the measured run's own backup is tiny
+    const url = (prefix) => `http://127.0.0.1:${port}/bench/${prefix}-${size}/${archive}`;
     log(`${size}: curl -T`);
-    const curl = await withServerCpu('curl', [
-      '-sS',
-      '-f',
-      '-T',
-      archivePath,
-      '--aws-sigv4',
-      'aws:amz:us-east-1:s3',
-      '--user',
-      'S3RVER:S3RVER',
-      '-H',
-      'x-amz-content-sha256: UNSIGNED-PAYLOAD',
-      `http://127.0.0.1:${port}/bench/curl-${size}/${archive}`,
-    ]);
+    const curl = await withServer(() => curlPut(archivePath, url('curl')));
+    rows.push({ size, how: 'curl -T (one PUT)', ...curl, copy: curl.wall });
+    log(`${size}: curl multipart (16 MiB parts, 4 in flight)`);
+    const parts = splitParts(archivePath, join(dir, 'parts'), PART);
+    const curlParts = await withServer(() => curlMultipart(parts, url('curl-mp'), join(dir, 'parts')));
+    rows.push({ size, how: 'curl multipart', ...curlParts, copy: curlParts.wall });
+    rmSync(join(dir, 'parts'), { recursive: true, force: true });
     log(`${size}: snapshotter run without a remote (the run's fixed cost: start-up, tiny backup, verify)`);
-    const base = await measure(process.execPath, [BIN, 'run', '-c', config(dir, port, 'none', false)]);
-    log(`${size}: snapshotter run (catch-up upload, multipart in 16 MiB parts)`);
-    const snap = await withServerCpu(process.execPath, [...nodeFlags, BIN, 'run', '-c', config(dir, port, `snap-${size}`, true)]);
-    rows.push({ size, curl, snap, base });
-    // part_size above the archive: one streamed PUT, the same request curl makes (s3rver does no reassembly).
-    log(`${size}: snapshotter run (catch-up upload, one PUT)`);
-    const single = config(dir, port, `put-${size}`, true, '5g');
-    const put = await withServerCpu(process.execPath, [...nodeFlags, BIN, 'run', '-c', single]);
-    rows.push({ size: `${size} one PUT`, curl, snap: put, base });
+    const base = await measure(process.execPath, [BIN, 'run', '-c', config(dir, port, 'none', false).file]);
+    rows.push({ size, how: 'snapshotter run, no remote', ...base, copy: undefined, serverCpu: 0, byType: {} });
+    for (const [how, prefix, partSize] of [
+      ['snapshotter multipart (16m)', `snap-${size}`, '16m'],
+      ['snapshotter one PUT', `put-${size}`, '5g'],
+    ]) {
+      log(`${size}: ${how}`);
+      const c = config(dir, port, prefix, true, partSize);
+      const snap = await withServer(() => measure(process.execPath, [...nodeFlags, BIN, 'run', '-c', c.file]));
+      rows.push({ size, how, ...snap, ...copySeconds(c.log, archive) });
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 } finally {
-  await server.close();
+  server.disconnect();
+  await once(server, 'exit');
   rmSync(benchDir, { recursive: true, force: true });
 }
-const fmt = (n) => n.toFixed(1);
+const fmt = (n) => (n === undefined ? '' : `${n.toFixed(1)} s`);
+const types = (byType) =>
+  Object.entries(byType)
+    .filter(([, t]) => t.cpu >= 0.05)
+    .map(([k, t]) => `${k} ${t.count}× ${t.cpu.toFixed(1)}`)
+    .join(', ');
 const lines = [
-  '| archive | curl -T wall | snapshotter wall | ratio | snapshotter peak RSS | curl CPU | snapshotter CPU | s3rver CPU (curl / snapshotter) | run without remote wall |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| archive | client | wall | remote phase wall | archive copy wall | copy / curl -T | peak RSS | client CPU | s3rver CPU | s3rver CPU by request (count × CPU s) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 for (const r of rows) {
+  const curl = rows.find((c) => c.size === r.size && c.how.startsWith('curl -T'));
+  const ratio = r.copy === undefined ? '' : `${(r.copy / curl.copy).toFixed(2)}x`;
   lines.push(
-    `| ${r.size} | ${fmt(r.curl.wall)} s | ${fmt(r.snap.wall)} s | ${(r.snap.wall / r.curl.wall).toFixed(2)}x | ${Math.round(r.snap.rssMiB)} MiB | ${fmt(r.curl.cpu)} s | ${fmt(r.snap.cpu)} s | ${fmt(r.curl.serverCpu)} s / ${fmt(r.snap.serverCpu)} s | ${fmt(r.base.wall)} s |`,
+    `| ${r.size} | ${r.how} | ${fmt(r.wall)} | ${fmt(r.remotePhase)} | ${fmt(r.copy)} | ${ratio} | ${Math.round(r.rssMiB)} MiB | ${fmt(r.cpu)} | ${fmt(r.serverCpu)} | ${types(r.byType)} |`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');

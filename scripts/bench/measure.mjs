@@ -36,14 +36,16 @@ function hwmKiB(pid) {
   }
 }
 
-/** Runs `cmd args` (no shell); resolves { wall, cpu, rssMiB, code, stderr }. Rejects on a non-zero exit. */
+/** Runs `cmd args` (no shell); resolves { wall, cpu, rssMiB, code, stderr, stdout }. Rejects on a non-zero exit. */
 export function measure(cmd, args, options = {}) {
   return new Promise((resolve, reject) => {
     const ticks = childTicks();
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'], env: options.env ?? process.env });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout?.on('data', (chunk) => (stdout += chunk)); // options.stdout 'pipe': kept in the result
     const peaks = new Map();
     const poll = () => {
       for (const pid of tree(child.pid)) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, hwmKiB(pid)));
@@ -57,7 +59,7 @@ export function measure(cmd, args, options = {}) {
       const rssMiB = [...peaks.values()].reduce((a, b) => a + b, 0) / 1024;
       if (code !== 0 && !options.allowFailure)
         reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      else resolve({ wall, cpu, rssMiB, code, stderr });
+      else resolve({ wall, cpu, rssMiB, code, stderr, stdout });
     });
   });
 }

@@ -12,7 +12,7 @@ import { errorMessage } from '../util/errors.js';
 import type { Redactor } from '../util/redact.js';
 import { targetPrefix } from './catalog.js';
 import { missingOn, staleUploads, uploadBackup } from './copy.js';
-import { openStore, type RemoteConfig } from './registry.js';
+import { openStore, preloadStores, type RemoteConfig } from './registry.js';
 import { pruneRemote } from './retention.js';
 import { RemoteDeadlineError } from './types.js';
 
@@ -116,7 +116,14 @@ export async function copyToRemotes(run: RemoteRun, target: TargetConfig, result
 }
 
 /** The run phase (composed in `run`): the copy runs before local retention, which skips a target whose copy failed. */
-export function remotePhases(run: RemoteRun): { afterSuccess(target: TargetConfig, result: TargetResult): Promise<void> } {
+export function remotePhases(run: RemoteRun): {
+  started(selected: readonly TargetConfig[]): Promise<void>;
+  afterSuccess(target: TargetConfig, result: TargetResult): Promise<void>;
+} {
   const started = run.started ?? new Date();
-  return { afterSuccess: (target, result) => copyToRemotes({ ...run, started }, target, result) };
+  return {
+    // The selected targets' remote SDKs load while the first backup is made, not after it.
+    started: (selected) => Promise.resolve(preloadStores(selected.flatMap((t) => remotesOf(run.config, t)))),
+    afterSuccess: (target, result) => copyToRemotes({ ...run, started }, target, result),
+  };
 }

@@ -81,7 +81,8 @@ describe('remote errors', () => {
       dir,
       src: sourceDir(dir, 1),
       top: `notifications:\n  webhooks:\n    - url: http://127.0.0.1:${port}/hook\n      payload: { event: "{event}", remote: "{remote}", target: "{target}", error: "{error}" }\n`,
-      target: '    timeout: 2s\n',
+      // The backup must finish within it too (a loaded machine needs a few seconds for it).
+      target: '    timeout: 4s\n',
       remote: { endpoint: s3().front.endpoint, prefix: 'e/', timeout: '10m' },
     });
     s3().front.hang(true);
@@ -90,14 +91,14 @@ describe('remote errors', () => {
       expect(run.exitCode).toBe(1);
       const where = `remote "offsite" (s3 ${s3().front.endpoint}, bucket backups)`;
       expect(run.stdout).toContain(
-        `copy to remote "offsite" failed: ${where}: gave up after 2s (the target's timeout) waiting for`,
+        `copy to remote "offsite" failed: ${where}: gave up after 4s (the target's timeout) waiting for`,
       );
       expect(received).toEqual([
         {
           event: 'backup_critical_failure',
           remote: 'offsite',
           target: 'files',
-          error: expect.stringContaining(`${where}: gave up after 2s`),
+          error: expect.stringContaining(`${where}: gave up after 4s`),
         },
       ]);
     } finally {

@@ -81,12 +81,19 @@ describe('offsite copy to S3', () => {
     expect(metrics).toContain('snapshotter_remote_backups{target="files",type="filesystem",remote="offsite"} 1');
   });
 
-  it('rides out 503 SlowDown on parts, each part retried on its own', async () => {
+  it('rides out 503 SlowDown on parts, each part retried on its own; a 501 is asked once', async () => {
     s3().front.reset();
     const { file, env } = setup('t2/', 6);
     s3().front.fail({ status: 503, code: 'SlowDown', match: (r) => r.url.includes('partNumber=2'), times: 2 });
+    // A service without ListMultipartUploads (s3rver itself, some S3-compatibles): not retried, one warning.
+    const listUploads = (r: { method: string; url: string }): boolean => r.method === 'GET' && /[?&]uploads(=|&|$)/.test(r.url);
+    s3().front.fail({ status: 501, code: 'NotImplemented', match: listUploads, times: 4 });
     const run = await runCli(['run', '-c', file], { env });
     expect(run.exitCode, run.stderr).toBe(0);
+    expect(s3().front.requests.filter(listUploads)).toHaveLength(1);
+    expect(run.stderr).toContain('the service cannot list multipart uploads');
+    expect(run.stderr).not.toContain('list multipart uploads under');
+    expect(run.stderr).not.toContain('non-retryable streaming request'); // the SDK's own console line
     const parts = s3()
       .front.writes()
       .filter((w) => w.url.includes('partNumber='));

@@ -35,7 +35,7 @@ export function remoteYaml(r: RemoteYaml): string {
     secret_access_key_file: ${'${SECRET_FILE}'}
     force_path_style: true
     part_size: 5m
-    request_timeout: ${r.timeout ?? '2s'}
+    request_timeout: ${r.timeout ?? '30s'}
 ${r.extra ?? ''}`;
 }
 

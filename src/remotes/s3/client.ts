@@ -19,6 +19,10 @@ export async function loadSdk(): Promise<Sdk> {
   return import('@aws-sdk/client-s3');
 }
 
+const ignore = (): void => undefined;
+/** The SDK's own logger: without one it prints to the console (e.g. on every failed streamed part); we log ourselves. */
+const SDK_QUIET = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
 /** A client for the remote; the SDK does not retry (we do, per request and per part). */
 export function createClient(sdk: Sdk, config: S3Remote): S3Client {
   return new sdk.S3Client({
@@ -29,6 +33,7 @@ export function createClient(sdk: Sdk, config: S3Remote): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
+    logger: SDK_QUIET,
     // Without throwOnRequestTimeout the handler only prints a warning and waits forever.
     requestHandler: {
       connectionTimeout: config.request_timeout,

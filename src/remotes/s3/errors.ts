@@ -41,11 +41,12 @@ export function httpStatus(error: unknown): number | undefined {
   return failure(error).$metadata?.httpStatusCode;
 }
 
-/** Worth another try: 500/503, SlowDown, a request timeout or a dropped connection. */
+/** Worth another try: 500/503, SlowDown, a request timeout or a dropped connection (not 501: the service lacks it). */
 export function isRetryable(error: unknown): boolean {
   const code = errorCode(error);
-  if (code === 'RequestTimeTooSkewed') return false;
+  if (code === 'RequestTimeTooSkewed' || code === 'NotImplemented') return false;
   const status = httpStatus(error);
+  if (status === 501) return false;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   if (code && (RETRYABLE_NAMES.has(code) || NETWORK_CODES.has(code))) return true;
   return status === undefined && code === undefined;

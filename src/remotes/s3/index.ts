@@ -6,6 +6,8 @@ import { errorCode, httpStatus } from './errors.js';
 import type { S3Remote } from './schema.js';
 import { contentMd5, objectOptions, uploadFile } from './upload.js';
 
+export { loadSdk };
+
 const LOCKED_CODES = new Set(['AccessDenied', 'InvalidRequest', 'ObjectLocked']);
 
 export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<RemoteStore> {
@@ -44,6 +46,7 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
     putFile: (key, path, size, sha256) => uploadFile({ sdk, client, config, attempt: base }, key, path, size, sha256),
     async putText(key: string, text: string): Promise<void> {
       const body = Buffer.from(text, 'utf8');
+      const md5 = await contentMd5(config, () => [body]);
       await withRetry({ ...base, what: `PUT ${key}` }, () =>
         client.send(
           new sdk.PutObjectCommand({
@@ -51,7 +54,7 @@ export async function openS3Store(config: S3Remote, ctx: StoreContext): Promise<
             Key: key,
             Body: body,
             ContentLength: body.length,
-            ...contentMd5(config, body),
+            ...md5,
             ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8',
             ...objectOptions(config, new Date()),
           }),

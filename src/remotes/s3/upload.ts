@@ -42,26 +42,22 @@ export function objectOptions(config: S3Remote, now: Date) {
   };
 }
 
-/** `Content-MD5`: S3 requires it (or a checksum header) on every write with object lock; elsewhere it is skipped. */
-export function contentMd5(config: Pick<S3Remote, 'object_lock'>, bytes: Uint8Array): { ContentMD5?: string } {
-  return config.object_lock ? { ContentMD5: createHash('md5').update(bytes).digest('base64') } : {};
-}
-
 /** Bytes [start, start + length) of a file as a stream (a fresh one per attempt). */
 function rangeStream(path: string, start: number, length: number): Readable {
   return createReadStream(path, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
 }
 
-/** `Content-MD5` of a file range: S3 requires it with object lock, so only then is the range read twice. */
-async function rangeMd5(
+/**
+ * `Content-MD5` of a body (`() => [bytes]`, or a file range's stream): S3 requires it (or a checksum header) on every
+ * write with object lock, so only then is the body opened and read for it (a file range twice); elsewhere it is skipped.
+ */
+export async function contentMd5(
   config: Pick<S3Remote, 'object_lock'>,
-  path: string,
-  start: number,
-  length: number,
+  body: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<{ ContentMD5?: string }> {
   if (!config.object_lock) return {};
   const md5 = createHash('md5');
-  for await (const chunk of rangeStream(path, start, length)) md5.update(chunk as Buffer);
+  for await (const chunk of body()) md5.update(chunk);
   return { ContentMD5: md5.digest('base64') };
 }
 
@@ -88,7 +84,7 @@ export async function uploadFile(t: UploadTarget, key: string, path: string, siz
   const found = (await stat(path)).size;
   if (found !== size) throw new RemoteError(`${path}: ${found} bytes, but its sidecar and manifest were written for ${size}`);
   if (size <= config.part_size) {
-    const md5 = await rangeMd5(config, path, 0, size);
+    const md5 = await contentMd5(config, () => rangeStream(path, 0, size));
     await withRetry({ ...t.attempt, what: `PUT ${key}` }, () =>
       client.send(new sdk.PutObjectCommand({ ...common, Body: rangeStream(path, 0, size), ContentLength: size, ...md5 }), {
         abortSignal: signal,
@@ -142,7 +138,7 @@ async function uploadParts(
       const offset = index * partSize;
       const length = Math.min(partSize, size - offset);
       const number = index + 1;
-      const md5 = await rangeMd5(t.config, path, offset, length);
+      const md5 = await contentMd5(t.config, () => rangeStream(path, offset, length));
       const answer = await withRetry({ ...t.attempt, what: `PUT ${key} part ${number} of ${count}` }, () =>
         t.client.send(
           new t.sdk.UploadPartCommand({
