@@ -12,7 +12,7 @@ import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { tarOnlyChecks, type ContentCheck } from './content-check.js';
+import { tarOnlyChecks, type CheckOptions, type ContentCheck } from './content-check.js';
 import { archiveName, formatExt, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
 import { ageEncryptStream } from './encrypt.js';
 import { checkWrittenHeader, writerIdentity } from './encrypt-check.js';
@@ -48,7 +48,7 @@ export interface ArchiveSpec {
   /** False for a format that is already compressed: stored as it is, without a compression suffix. */
   compress?: boolean;
   /** The format's content check for verify-after-write (the target's); without it only tar is walked. */
-  check?: () => ContentCheck;
+  check?: (options: CheckOptions) => ContentCheck;
   /** The uncompressed bytes to archive. */
   source: Readable;
   /** Recorded in the manifest: paths, container, snapshot name... */
@@ -144,7 +144,9 @@ export class ArchiveWriter {
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
       const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
       const contentCheck = (): Promise<ContentCheck> =>
-        spec.check ? Promise.resolve(spec.check()) : tarOnlyChecks({ type: o.type, format: spec.format });
+        spec.check
+          ? Promise.resolve(spec.check({ encrypted: o.encryption !== undefined }))
+          : tarOnlyChecks({ type: o.type, format: spec.format });
       await pipeline(
         [
           spec.source,
