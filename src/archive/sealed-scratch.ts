@@ -1,4 +1,4 @@
-// A scratch file that must exist before its bytes can be archived (a pg_dump whose size the tar header needs
+// A scratch file that must exist before its bytes can be archived (a dump whose size the tar header needs
 // first) is written sealed: AES-256-CTR under a key that lives only in this process's memory, so no plaintext of
 // the dump lies on disk even for the moments it is spooled, nor after a crash (the key died with the process).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
