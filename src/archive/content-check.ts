@@ -10,10 +10,21 @@ export interface ContentCheck {
   result(): Promise<number | null>;
   /** Releases what the check holds (a temporary copy); called whether or not result() ran. */
   close?(): Promise<void>;
+  /** What this check could not do here (shown beside the verdict), e.g. a deeper check skipped for an encrypted archive. */
+  note?: string;
+}
+
+/** Whether the archive is age-encrypted: a check must then keep every decrypted byte off the disk. */
+export interface CheckOptions {
+  encrypted: boolean;
 }
 
 /** Which content check an archive gets: from its manifest's target type and the format in its name. */
-export type ContentCheckResolver = (archive: { type: string | undefined; format: string }) => Promise<ContentCheck>;
+export type ContentCheckResolver = (archive: {
+  type: string | undefined;
+  format: string;
+  encrypted?: boolean;
+}) => Promise<ContentCheck>;
 
 /** What a format adds to the tar walk: it reads the same bytes, then says what is wrong, if anything. */
 export interface TarMembersCheck {

@@ -5,7 +5,15 @@ import { createDecipheriv } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Decrypter } from 'age-encryption';
-import { AGE_CHUNK_BYTES, AGE_NONCE_BYTES, AGE_TAG_BYTES, AgeFormatError, parseAgeHeader } from './age-header.js';
+import {
+  AGE_CHUNK_BYTES,
+  AGE_MAX_HEADER_BYTES,
+  AGE_NONCE_BYTES,
+  AGE_TAG_BYTES,
+  AgeFormatError,
+  parseAgeHeader,
+} from './age-header.js';
+import { ByteQueue } from './byte-queue.js';
 import { chunkNonce, payloadKey } from './encrypt.js';
 
 /** The environment variable that names the identity file when `--identity` is not given. */
@@ -68,9 +76,12 @@ export async function readIdentityFile(path: string): Promise<AgeIdentity> {
   return new AgeIdentity(path, decrypter);
 }
 
-/** Decrypts an age file stream with an identity; fails on a wrong identity, an altered or a truncated file. */
+/**
+ * Decrypts an age file stream with an identity; fails on a wrong identity, an altered or a truncated file. A sealed
+ * chunk inside one input buffer is opened where it lies: only a chunk spanning two inputs is copied.
+ */
 export class AgeDecrypt extends Transform {
-  private buffered: Buffer = Buffer.alloc(0);
+  private readonly queue = new ByteQueue();
   private key: Buffer | undefined;
   private counter = 0;
 
@@ -96,24 +107,21 @@ export class AgeDecrypt extends Transform {
   }
 
   private async readHeader(): Promise<void> {
-    const header = parseAgeHeader(this.buffered);
-    if (!header || this.buffered.length < header.length + AGE_NONCE_BYTES) return;
-    const fileKey = await this.identity.fileKey(this.buffered.subarray(0, header.length));
-    this.key = payloadKey(fileKey, this.buffered.subarray(header.length, header.length + AGE_NONCE_BYTES));
-    this.buffered = this.buffered.subarray(header.length + AGE_NONCE_BYTES);
+    const start = this.queue.peek(Math.min(this.queue.length, AGE_MAX_HEADER_BYTES + 1));
+    const header = parseAgeHeader(start);
+    if (!header || start.length < header.length + AGE_NONCE_BYTES) return;
+    const fileKey = await this.identity.fileKey(start.subarray(0, header.length));
+    this.key = payloadKey(fileKey, start.subarray(header.length, header.length + AGE_NONCE_BYTES));
+    this.queue.take(header.length + AGE_NONCE_BYTES);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.queue.push(chunk);
     const work = async (): Promise<void> => {
       if (!this.key) await this.readHeader();
       if (!this.key) return;
-      let offset = 0;
       // A full chunk is opened only once more bytes follow it: the last chunk carries the last-chunk flag.
-      for (; this.buffered.length - offset > SEALED_CHUNK; offset += SEALED_CHUNK) {
-        this.push(this.open(this.buffered.subarray(offset, offset + SEALED_CHUNK), false));
-      }
-      this.buffered = this.buffered.subarray(offset);
+      while (this.queue.length > SEALED_CHUNK) this.push(this.open(this.queue.take(SEALED_CHUNK), false));
     };
     work().then(() => callback(), callback);
   }
@@ -121,11 +129,12 @@ export class AgeDecrypt extends Transform {
   override _flush(callback: TransformCallback): void {
     try {
       if (!this.key) throw new AgeFormatError('the age header is cut off (truncated file)');
-      if (this.buffered.length < AGE_TAG_BYTES) throw new AgeFormatError('the age payload is cut off (truncated file)');
-      if (this.buffered.length === AGE_TAG_BYTES && this.counter > 0) {
+      const rest = this.queue.length;
+      if (rest < AGE_TAG_BYTES) throw new AgeFormatError('the age payload is cut off (truncated file)');
+      if (rest === AGE_TAG_BYTES && this.counter > 0) {
         throw new AgeFormatError('the age payload ends with an empty chunk (altered file)');
       }
-      callback(null, this.open(this.buffered, true));
+      callback(null, this.open(this.queue.take(rest), true));
     } catch (error) {
       callback(error as Error);
     }

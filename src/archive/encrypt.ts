@@ -70,8 +70,14 @@ class FileKeyTap implements Recipient {
   }
 }
 
+/** The age stage and the file key it encrypts with (kept in memory only, for verify-after-write to read the file back). */
+export interface AgeEncryption {
+  stream: Transform;
+  fileKey: Uint8Array;
+}
+
 /** A Transform that turns a byte stream into an age v1 file encrypted to the recipients (X25519 `age1…`). */
-export async function ageEncryptStream(recipients: readonly string[]): Promise<Transform> {
+export async function ageEncryptStream(recipients: readonly string[]): Promise<AgeEncryption> {
   const tap = new FileKeyTap();
   const { Encrypter } = await import('age-encryption'); // loaded only when an archive is encrypted
   const encrypter = new Encrypter();
@@ -87,5 +93,5 @@ export async function ageEncryptStream(recipients: readonly string[]): Promise<T
   const check = createDecipheriv(CIPHER, key, chunkNonce(0, true), { authTagLength: AGE_TAG_BYTES });
   check.setAuthTag(empty.subarray(empty.length - AGE_TAG_BYTES));
   check.final();
-  return new AgeEncrypt(Buffer.from(prefix), key);
+  return { stream: new AgeEncrypt(Buffer.from(prefix), key), fileKey: tap.fileKey };
 }

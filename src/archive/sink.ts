@@ -12,10 +12,10 @@ import { CODEC_SUFFIX, compressorFor, type Codec } from './codec.js';
 import { commitNoClobber, FILE_MODE, removeQuietly, syncDir } from './atomic.js';
 import { MANIFEST_FORMAT_VERSION, sidecarText, type Manifest } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
-import { tarOnlyChecks, type ContentCheck } from './content-check.js';
+import { tarOnlyChecks, type CheckOptions, type ContentCheck } from './content-check.js';
 import { archiveName, formatExt, formatStamp, MANIFEST_SUFFIX, SIDECAR_SUFFIX, tempName, type ArchiveExt } from './names.js';
 import { ageEncryptStream } from './encrypt.js';
-import { checkEncryptedWrite, PlaintextCheck } from './encrypt-check.js';
+import { checkWrittenHeader, writerIdentity } from './encrypt-check.js';
 import { checkArchiveStream } from './verify.js';
 
 export interface ArchiveWriterOptions {
@@ -48,7 +48,7 @@ export interface ArchiveSpec {
   /** False for a format that is already compressed: stored as it is, without a compression suffix. */
   compress?: boolean;
   /** The format's content check for verify-after-write (the target's); without it only tar is walked. */
-  check?: () => ContentCheck;
+  check?: (options: CheckOptions) => ContentCheck;
   /** The uncompressed bytes to archive. */
   source: Readable;
   /** Recorded in the manifest: paths, container, snapshot name... */
@@ -144,15 +144,15 @@ export class ArchiveWriter {
       if (progress) read.on('data', () => progress({ read: read.bytes, written: written.bytes }));
       const encrypt = o.encryption && (await ageEncryptStream(o.encryption.recipients));
       const contentCheck = (): Promise<ContentCheck> =>
-        spec.check ? Promise.resolve(spec.check()) : tarOnlyChecks({ type: o.type, format: spec.format });
-      const plaintext = encrypt && o.verifyAfterWrite ? new PlaintextCheck(ext, await contentCheck()) : undefined;
+        spec.check
+          ? Promise.resolve(spec.check({ encrypted: o.encryption !== undefined }))
+          : tarOnlyChecks({ type: o.type, format: spec.format });
       await pipeline(
         [
           spec.source,
           read,
           ...(codec ? [compressorFor(codec, o.compressionLevel)] : []),
-          ...(plaintext ? [plaintext] : []),
-          ...(encrypt ? [encrypt] : []),
+          ...(encrypt ? [encrypt.stream] : []),
           written,
           createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),
         ],
@@ -162,10 +162,11 @@ export class ArchiveWriter {
       const finished = (await spec.finish?.()) ?? {};
       const entries = finished.entries ?? null;
 
-      if (plaintext) {
-        await checkEncryptedWrite(archiveTemp, written, { read: read.bytes, entries }, await plaintext.result());
-      } else if (o.verifyAfterWrite) {
-        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, await contentCheck());
+      if (o.verifyAfterWrite) {
+        // An encrypted file is read back through the age stage with the file key this run holds in memory.
+        const identity = encrypt && (await writerIdentity(encrypt.fileKey));
+        if (encrypt) await checkWrittenHeader(archiveTemp);
+        const check = await checkArchiveStream(archiveTemp, ext, o.signal, undefined, await contentCheck(), identity);
         if (check.sha256 !== written.sha256 || check.size_bytes !== written.bytes) {
           throw new Error('verify after write: the file on disk differs from what was written');
         }

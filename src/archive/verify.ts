@@ -71,6 +71,8 @@ export interface VerifyResult {
   /** An age-encrypted archive; `content_checked` is false when no identity was given. */
   encrypted: boolean;
   content_checked: boolean;
+  /** What the content check could not do (an encrypted SQLite database: no integrity_check). */
+  notes: string[];
 }
 
 async function hashFile(path: string): Promise<string> {
@@ -96,11 +98,12 @@ export async function verifyArchive(
   identity?: AgeIdentity,
 ): Promise<VerifyResult> {
   const problems: string[] = [];
+  const notes: string[] = [];
   const name = basename(path);
   const kind = archiveKind(name);
   if (!kind) {
     const problem = 'not an archive name (<target>-<YYYYMMDDTHHMMSSZ>.<format>[.gz|.zst][.age])';
-    return { path, ok: false, problems: [problem], check: undefined, encrypted: false, content_checked: false };
+    return { path, ok: false, problems: [problem], check: undefined, encrypted: false, content_checked: false, notes };
   }
   const contentChecked = !kind.encrypted || identity !== undefined;
   const manifestText = await readText(path + MANIFEST_SUFFIX);
@@ -110,7 +113,8 @@ export async function verifyArchive(
   let sha256: string | undefined;
   try {
     if (contentChecked) {
-      const content = await checks({ type: manifest?.target.type, format: kind.format });
+      const content = await checks({ type: manifest?.target.type, format: kind.format, encrypted: kind.encrypted });
+      if (content.note) notes.push(content.note);
       check = await checkArchiveStream(path, kind.ext, signal, onProgress, content, kind.encrypted ? identity : undefined);
     } else {
       check = await checkWithoutIdentity(path, signal);
@@ -146,5 +150,5 @@ export async function verifyArchive(
     }
     if (kind.encrypted) problems.push(...(await checkAgeManifest(path, manifest)));
   }
-  return { path, ok: problems.length === 0, problems, check, encrypted: kind.encrypted, content_checked: contentChecked };
+  return { path, ok: problems.length === 0, problems, check, encrypted: kind.encrypted, content_checked: contentChecked, notes };
 }

@@ -50,7 +50,8 @@ function line(result: VerifyResult): string {
   if (result.ok && result.check) {
     const entries = result.check.entries === null ? '' : `, ${result.check.entries} entries`;
     const ok = `OK   ${result.path} (${formatBytes(result.check.size_bytes)}${entries}, sha256 ${result.check.sha256.slice(0, 12)}…)`;
-    if (result.content_checked) return result.encrypted ? `${ok}, decrypted and checked` : ok;
+    const notes = result.notes.map((n) => `\n     note: ${n}`).join('');
+    if (result.content_checked) return (result.encrypted ? `${ok}, decrypted and checked` : ok) + notes;
     return `${ok}\n     encrypted: checksum, manifest and age header checked; content NOT checked (${IDENTITY_HINT})`;
   }
   return `FAIL ${result.path}\n${result.problems.map((p) => `     - ${p}`).join('\n')}`;

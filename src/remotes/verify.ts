@@ -78,7 +78,7 @@ async function deepCheck(
   const inflated = new ByteCounter();
   let entries: number | null;
   try {
-    const content = await checks({ type: b.manifest.target.type, format: b.format });
+    const content = await checks({ type: b.manifest.target.type, format: b.format, encrypted: b.encrypted });
     try {
       const decrypt = b.encrypted ? [new AgeDecrypt(identity!)] : [];
       await pipeline([await store.get(b.key), hasher, ...decrypt, decompressorFor(codecOf(b.ext)), inflated, content.sink], {

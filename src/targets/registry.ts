@@ -1,7 +1,13 @@
 // The one place that maps a target `type` to its module. Adding a target: its folder plus one line here.
 // The spec (schema, secret and path keys, formats) loads eagerly — config validation needs it; the implementation
 // (and its libraries) loads on first use, so a command loads only the types its config uses.
-import { anyOfChecks, tarOnlyChecks, type ContentCheck, type ContentCheckResolver } from '../archive/content-check.js';
+import {
+  anyOfChecks,
+  tarOnlyChecks,
+  type CheckOptions,
+  type ContentCheck,
+  type ContentCheckResolver,
+} from '../archive/content-check.js';
 import type { TargetBase } from '../config/common.js';
 import { digitaloceanSpec } from './digitalocean/schema.js';
 import { filesystemSpec } from './filesystem/schema.js';
@@ -55,10 +61,15 @@ export function loadTarget(config: TargetConfig): Promise<TargetModule<TargetBas
   return targetSpec(config).load();
 }
 
-async function checkOf(spec: RegisteredTarget<TargetBase>, format: string, env: NodeJS.ProcessEnv): Promise<ContentCheck> {
+async function checkOf(
+  spec: RegisteredTarget<TargetBase>,
+  format: string,
+  env: NodeJS.ProcessEnv,
+  options: CheckOptions,
+): Promise<ContentCheck> {
   const module = await spec.load();
   if (!module.check) throw new Error(`type ${spec.type} has no content check`);
-  return module.check(format, env);
+  return module.check(format, env, options);
 }
 
 /**
@@ -67,14 +78,14 @@ async function checkOf(spec: RegisteredTarget<TargetBase>, format: string, env: 
  */
 export const registryChecks =
   (env: NodeJS.ProcessEnv): ContentCheckResolver =>
-  async ({ type, format }) => {
+  async ({ type, format, encrypted = false }) => {
     const spec = type === undefined ? undefined : specOf(type);
     if (spec) {
       if (!spec.formats.includes(format)) throw new Error(`a ${spec.type} target does not write .${format} archives`);
-      return checkOf(spec, format, env);
+      return checkOf(spec, format, env, { encrypted });
     }
     const writers = TARGET_TYPES.map((t) => specOf(t)!).filter((s) => s.formats.includes(format));
     if (writers.length === 0) return tarOnlyChecks({ type, format });
-    const checks = await Promise.all(writers.map((s) => checkOf(s, format, env)));
+    const checks = await Promise.all(writers.map((s) => checkOf(s, format, env, { encrypted })));
     return checks.length === 1 ? checks[0]! : anyOfChecks(checks);
   };

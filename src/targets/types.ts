@@ -3,7 +3,7 @@
 // orchestrator owns locking, timeouts, retention of local archives, the report. The spec half (schema.ts) loads
 // eagerly for config validation; the implementation (index.ts) loads only when a config uses the type.
 import type { z } from 'zod';
-import type { ContentCheck } from '../archive/content-check.js';
+import type { CheckOptions, ContentCheck } from '../archive/content-check.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
 import type { ArchiveExt } from '../archive/names.js';
 import type { ArchiveWriter } from '../archive/sink.js';
@@ -134,7 +134,7 @@ export interface TargetModule<C extends TargetBase> extends TargetSpec<C> {
   /** Cloud targets: the snapshots this target made (read-only; allowed in a dry run). */
   listRemote?(ctx: PlanContext, config: C): Promise<RemoteBackup[]>;
   /** The content check of one of its formats, for verify-after-write and `snapshotter verify`. */
-  check?(format: string, env: NodeJS.ProcessEnv): ContentCheck;
+  check?(format: string, env: NodeJS.ProcessEnv, options?: CheckOptions): ContentCheck;
   /** The `restore --target` options this type takes; any other one given is a usage error. */
   restoreOptions?: readonly (keyof RestoreRequest)[];
   /** Feeds a verified archive back into its source (`restore --target NAME`); absent where that makes no sense. */

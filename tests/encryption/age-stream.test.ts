@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgeHeader } from '../../src/archive/age-header.js';
 import { AgeDecrypt, readIdentityFile, type AgeIdentity } from '../../src/archive/decrypt.js';
+import { writerIdentity } from '../../src/archive/encrypt-check.js';
 import { ageEncryptStream } from '../../src/archive/encrypt.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 
@@ -45,7 +46,7 @@ describe.skipIf(!enabled)('age stage (age-encryption.org/v1)', () => {
     for (const size of SIZES) {
       const plain = randomBytes(size);
       const file = join(dir, `ours-${size}.age`);
-      writeFileSync(file, await collect(plain, await ageEncryptStream([recipient])));
+      writeFileSync(file, await collect(plain, (await ageEncryptStream([recipient])).stream));
       expect((await readAgeHeader(file)).stanzas).toEqual(['X25519']);
       const back = execFileSync('age', ['-d', '-i', keyFile(), file], { maxBuffer: 1 << 24 });
       expect(back.equals(plain), `size ${size}`).toBe(true);
@@ -65,7 +66,7 @@ describe.skipIf(!enabled)('age stage (age-encryption.org/v1)', () => {
 
   it('refuses a wrong identity, a flipped byte, a cut-off file and one cut at a chunk boundary', async () => {
     const plain = randomBytes(150_000);
-    const sealed = await collect(plain, await ageEncryptStream([recipient]));
+    const sealed = await collect(plain, (await ageEncryptStream([recipient])).stream);
     const other = join(dir, 'other.txt');
     execFileSync('age-keygen', ['-o', other], { stdio: 'ignore' });
     const decrypt = async (bytes: Buffer, who = identity): Promise<string> =>
@@ -80,6 +81,27 @@ describe.skipIf(!enabled)('age stage (age-encryption.org/v1)', () => {
     expect(await decrypt(sealed.subarray(0, sealed.length - 100))).toMatch(/fails authentication/);
     expect(await decrypt(sealed.subarray(0, sealed.length - (150_000 - 131_072) - 16))).toMatch(/fails authentication/);
     expect(await decrypt(sealed.subarray(0, 120))).toMatch(/cut off/);
+  });
+
+  it("verify-after-write's own file key opens what it wrote, and refuses another file, a changed header or payload", async () => {
+    const plain = randomBytes(150_000);
+    const encryption = await ageEncryptStream([recipient]);
+    const sealed = await collect(plain, encryption.stream);
+    const own = await writerIdentity(encryption.fileKey);
+    const open = (bytes: Buffer): Promise<string> =>
+      collect(bytes, new AgeDecrypt(own)).then(
+        (back) => (back.equals(plain) ? 'same' : 'different'),
+        (error: Error) => error.message,
+      );
+    expect(await open(sealed)).toBe('same');
+    const other = await collect(plain, (await ageEncryptStream([recipient])).stream);
+    expect(await open(other)).toMatch(/MAC does not match/);
+    const header = Buffer.from(sealed);
+    header[header.indexOf('X25519') + 'X25519 '.length]! ^= 1; // a recipient stanza, covered by the header MAC
+    expect(await open(header)).toMatch(/MAC does not match/);
+    const payload = Buffer.from(sealed);
+    payload[payload.length - 70_000]! ^= 1;
+    expect(await open(payload)).toMatch(/chunk 2 fails authentication/);
   });
 
   it('reads age-keygen identity files and never quotes a key in its errors', async () => {

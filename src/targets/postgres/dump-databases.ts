@@ -1,19 +1,19 @@
 // The per-database backup (`databases: [...] | all`): `pg_dumpall --globals-only`, then `pg_dump -Fc` per database,
 // packed as members of one plain `.tar` (pg_dump's custom format is already compressed: the archive is stored as
 // it is). A tar header carries its member's size and pg_dump cannot say it beforehand, so each dump goes first into
-// a hidden temporary file next to the archive (sealed with a key only this process holds: no plaintext on disk;
-// mode 0600, a temp name the next run removes after a crash), is checked whole (exit 0, PGDMP magic / closing
-// line), streamed into the tar and removed — in every outcome.
+// a hidden temporary file next to the archive (mode 0600, a temp name the next run removes after a crash, sealed
+// with a key only this process holds: no plaintext of a dump lies on disk, which encryption promises), is checked
+// whole (exit 0, PGDMP magic / closing line), streamed into the tar and removed — in every outcome.
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ensureDir } from '../../archive/atomic.js';
 import { tempName } from '../../archive/names.js';
+import { SealedScratch } from '../../archive/sealed-scratch.js';
 import type { CommandSpec } from '../../exec/command.js';
 import { startProcess } from '../../exec/runner.js';
 import { messageTail } from '../../exec/tail.js';
 import { explainExit } from '../_dump/failures.js';
-import { SealedTemp } from '../_dump/sealed-temp.js';
 import type { BackupOutcome, TargetContext } from '../types.js';
 import { checkOsUser, databaseDumpCommand, globalsCommand } from './commands.js';
 import { PostgresError, postgresError } from './failures.js';
@@ -35,18 +35,29 @@ export async function selectDatabases(ctx: QueryContext, config: PostgresTarget)
   return queryRows(ctx, config, DATABASES_SQL);
 }
 
+/** First and last bytes of a finished dump file, for its completeness check. */
+async function ends(scratch: SealedScratch, size: number): Promise<{ head: Buffer; tail: Buffer }> {
+  const length = Math.min(512, size);
+  return { head: await scratch.readRange(0, length), tail: await scratch.readRange(size - length, length) };
+}
+
 /** Runs one dump into `temp`; throws with the program's own words unless it exited 0 and the dump is whole. */
-async function dumpToFile(ctx: TargetContext, config: PostgresTarget, job: MemberJob, temp: SealedTemp, signal: AbortSignal) {
+async function dumpToFile(
+  ctx: TargetContext,
+  config: PostgresTarget,
+  job: MemberJob,
+  scratch: SealedScratch,
+  signal: AbortSignal,
+) {
   const child = startProcess(job.command, { signal, redactor: ctx.redactor, logger: ctx.logger, env: ctx.env });
   ctx.logger.info({ command: child.command, member: job.member }, 'dumping');
-  const written = temp.write(child.stdout).catch((e: unknown) => e);
+  const written = scratch.write(child.stdout).catch((e: unknown) => e);
   const exit = await child.exited;
   const writeError = await written;
   if (exit.exitCode !== 0) throw explainExit(config, job.program, child.command, exit, postgresError);
-  if (writeError) throw new PostgresError(`could not write ${temp.path}`, { cause: writeError });
-  const size = (await stat(temp.path)).size;
-  const ends = Math.min(512, size);
-  const [head, tail] = await Promise.all([temp.readAt(0, ends), temp.readAt(size - ends, ends)]);
+  if (writeError) throw new PostgresError(`could not write ${scratch.path}`, { cause: writeError });
+  const size = (await stat(scratch.path)).size;
+  const { head, tail } = await ends(scratch, size);
   const problem = judgeMember(job.member, head, tail);
   if (problem !== undefined) throw new PostgresError(`${job.program} exited 0 but ${problem}: not kept (${child.command})`);
   const warning = messageTail(exit.stderr);
@@ -56,16 +67,17 @@ async function dumpToFile(ctx: TargetContext, config: PostgresTarget, job: Membe
 
 async function* members(ctx: TargetContext, config: PostgresTarget, jobs: MemberJob[], temps: Set<string>, signal: AbortSignal) {
   for (const job of jobs) {
-    const temp = new SealedTemp(join(ctx.targetDir, tempName(`${ctx.target}.member`)));
-    temps.add(temp.path);
+    const temp = join(ctx.targetDir, tempName(`${ctx.target}.member`));
+    temps.add(temp);
     try {
-      const size = await dumpToFile(ctx, config, job, temp, signal);
+      const scratch = new SealedScratch(temp);
+      const size = await dumpToFile(ctx, config, job, scratch, signal);
       yield memberHeader(job.member, size, ctx.now());
-      for await (const chunk of temp.read()) yield chunk as Buffer;
+      for await (const chunk of scratch.read()) yield chunk as Buffer;
       yield padding(size);
     } finally {
-      await rm(temp.path, { force: true });
-      temps.delete(temp.path);
+      await rm(temp, { force: true });
+      temps.delete(temp);
     }
   }
   yield END_OF_ARCHIVE;

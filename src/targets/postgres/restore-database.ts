@@ -78,6 +78,11 @@ export async function restoreDatabase(ctx: RestoreContext, config: PostgresTarge
   const name = basename(archive.path);
   const database = ctx.request?.database;
   const jobs = ctx.request?.jobs ?? 1;
+  if (jobs > 1 && archive.identity !== undefined) {
+    throw new PostgresError(
+      `--jobs ${jobs}: a parallel pg_restore reads the dump from a file, and an encrypted archive is never decrypted to disk; restore with one job`,
+    );
+  }
   const held = await archivedDatabases(archive);
   const list = held.map((db) => JSON.stringify(db)).join(', ');
   if (database === undefined) {

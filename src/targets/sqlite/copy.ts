@@ -10,6 +10,7 @@ import type { BackupOutcome, TargetContext } from '../types.js';
 import { integrityCheck } from './check.js';
 import { diskCopyPlace, ramCopyPlace } from './copy-place.js';
 import type { SqliteTarget } from './schema.js';
+import { structureCheck } from './structure.js';
 
 /** `sqlite3 -bail <db> ".backup '<copy>'"`: one read transaction, so the copy is one consistent state. */
 export function backupCommand(config: SqliteTarget, copy: string): CommandSpec {
@@ -36,7 +37,7 @@ export async function copyDatabase(ctx: TargetContext, config: SqliteTarget): Pr
     const info = await ctx.archive.write({
       format: 'db',
       source: createReadStream(copy),
-      check: () => integrityCheck(config.sqlite3_command, ctx.env),
+      check: ({ encrypted }) => (encrypted ? structureCheck() : integrityCheck(config.sqlite3_command, ctx.env)),
       describe: { path: config.path, command: child.command },
     });
     return {

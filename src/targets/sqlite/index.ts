@@ -5,13 +5,14 @@ import { defineTarget } from '../types.js';
 import { integrityCheck } from './check.js';
 import { copyDatabase } from './copy.js';
 import { planSqlite } from './plan.js';
+import { structureCheck } from './structure.js';
 import { sqliteSpec } from './schema.js';
 
 export const sqliteTarget = defineTarget({
   ...sqliteSpec,
   plan: planSqlite,
   backup: copyDatabase,
-  check: (_format, env) => integrityCheck('sqlite3', env),
+  check: (_format, env, options) => (options?.encrypted ? structureCheck() : integrityCheck('sqlite3', env)),
   restoreTo: async (ctx, archive, dir) => {
     const target = archive.path
       .split('/')
