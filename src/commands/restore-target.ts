@@ -92,6 +92,6 @@ export async function restoreIntoTarget(
       throw new RestoreError('restore cancelled; nothing was changed');
     }
   }
-  await module.restore(ctx, config, { ...ref, identity });
+  await module.restore(ctx, config, { ...ref, identity, manifest });
   return `restored ${what}`;
 }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { CheckOptions, ContentCheck } from '../archive/content-check.js';
 import type { AgeIdentity } from '../archive/decrypt.js';
+import type { Manifest } from '../archive/manifest.js';
 import type { ArchiveExt } from '../archive/names.js';
 import type { ArchiveWriter } from '../archive/sink.js';
 import type { TargetBase } from '../config/common.js';
@@ -96,6 +97,8 @@ export interface ArchiveRef {
   ext: ArchiveExt;
   format: string;
   identity?: AgeIdentity | undefined;
+  /** Its manifest, as read after the archive was verified. */
+  manifest?: Manifest | undefined;
 }
 
 /** What `snapshotter restore ARCHIVE --to DIR` hands a type whose archives are not a tar of files. */

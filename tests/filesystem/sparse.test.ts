@@ -2,18 +2,7 @@
 // small archive that GNU tar (the independent reader) and `snapshotter restore` both bring back identical and
 // with its holes; a sparse file that shrinks while read is padded and named in a warning, as other files are.
 import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,18 +10,10 @@ import { TarWalker } from '../../src/archive/tar-walk.js';
 import { packPaths } from '../../src/targets/filesystem/pack.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { runCli } from '../helpers/cli.js';
+import { sparseFile } from '../helpers/files.js';
 
 const MiB = 1024 * 1024;
 const BIG = 256 * MiB; // cheap to make; `cmp` reads it whole, so not larger
-
-/** A sparse file of `size` bytes holding `regions` (offset → bytes) and holes everywhere else. */
-function sparseFile(path: string, size: number, regions: [number, Buffer][]): void {
-  writeFileSync(path, '');
-  truncateSync(path, size);
-  const fd = openSync(path, 'r+');
-  for (const [offset, data] of regions) writeSync(fd, data, 0, data.length, offset);
-  closeSync(fd);
-}
 
 const pattern = (length: number, seed: number): Buffer =>
   Buffer.from(Array.from({ length }, (_, i) => ((i * 31 + seed) % 251) | 1));

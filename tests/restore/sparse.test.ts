@@ -1,22 +1,13 @@
 // GNU tar's own sparse archives (`tar --sparse --format=pax`, PAX sparse 1.0) restore under their real names,
 // identical and with their holes; a sparse map that does not fit its entry fails verification; GNU tar's older
 // sparse formats are sound tar (verify passes) that restore refuses by name rather than restoring a stand-in.
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { checkArchiveStream } from '../../src/archive/verify.js';
 import { restoreArchive } from '../../src/restore/restore-archive.js';
+import { sparseFile } from '../helpers/files.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { gnuTar, wrapArchive } from './helpers.js';
 
@@ -29,12 +20,10 @@ function makeSource(root: string): string {
   const src = join(root, 'src');
   mkdirSync(src);
   const image = join(src, 'vm.img');
-  writeFileSync(image, '');
-  truncateSync(image, 64 * MiB);
-  const fd = openSync(image, 'r+');
-  writeSync(fd, data(8192, 1), 0, 8192, 0);
-  writeSync(fd, data(8192, 2), 0, 8192, 32 * MiB);
-  closeSync(fd);
+  sparseFile(image, 64 * MiB, [
+    [0, data(8192, 1)],
+    [32 * MiB, data(8192, 2)],
+  ]);
   writeFileSync(join(src, 'plain.txt'), 'plain\n');
   return image;
 }

@@ -13,7 +13,6 @@ import { plainStages } from '../../archive/codec.js';
 import { FILE_MODE } from '../../archive/atomic.js';
 import { tempName } from '../../archive/names.js';
 import type { FilePiece } from '../../restore/sparse-body.js';
-import { readManifestOf } from '../../restore/restore-archive.js';
 import { readTar } from '../../restore/tar-reader.js';
 import type { ArchiveRef, RestoreContext } from '../types.js';
 import { pgRestoreCommand } from './commands.js';
@@ -36,7 +35,7 @@ async function readArchive(archive: ArchiveRef, onEntry: Parameters<typeof readT
 
 /** The databases a per-database archive holds, in archive order: its verified manifest says, else a read says. */
 async function archivedDatabases(archive: ArchiveRef): Promise<string[]> {
-  const members = (await readManifestOf(archive.path))?.source['members'];
+  const members = archive.manifest?.source['members'];
   if (Array.isArray(members) && members.every((m) => typeof m === 'string')) {
     return members.map(memberDatabase).filter((db) => db !== undefined);
   }

@@ -1,11 +1,13 @@
 // The content check of `.db` archives: the decompressed bytes become a temporary database, and
-// `PRAGMA integrity_check` must answer "ok"; the temporary copy is removed in every outcome.
+// `PRAGMA integrity_check` must answer "ok"; the temporary copy is removed in every outcome. An encrypted archive's
+// bytes never go to a temporary file: it gets the structure check in the stream (structure.ts).
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { ContentCheck } from '../../archive/content-check.js';
+import type { CheckOptions, ContentCheck } from '../../archive/content-check.js';
 import { childEnv } from '../../exec/env.js';
+import { structureCheck } from './structure.js';
 
 export function integrityCheck(sqlite3: string, env: NodeJS.ProcessEnv): ContentCheck {
   const dir = mkdtempSync(join(tmpdir(), 'snapshotter-sqlite-check-'));
@@ -28,4 +30,9 @@ export function integrityCheck(sqlite3: string, env: NodeJS.ProcessEnv): Content
     },
     close: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
+}
+
+/** The check a `.db` archive gets: integrity_check on a temporary copy, or the structure check when encrypted. */
+export function sqliteCheck(sqlite3: string, env: NodeJS.ProcessEnv, options?: CheckOptions): ContentCheck {
+  return options?.encrypted ? structureCheck() : integrityCheck(sqlite3, env);
 }

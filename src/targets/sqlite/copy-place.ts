@@ -7,8 +7,8 @@
 import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isTempName, tempName } from '../../archive/names.js';
-import { ownerGone, parseOwner } from '../../archive/temp-owner.js';
+import { TEMP_MARKER, tempName, tempOwner } from '../../archive/names.js';
+import { ownerGone } from '../../archive/temp-owner.js';
 import { formatBytes } from '../../util/duration.js';
 
 const RAM_FILESYSTEMS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
@@ -35,10 +35,8 @@ const sizeOf = (path: string): Promise<number> =>
 
 /** Removes this target's copy folders whose process is provably gone (a crash left them). */
 async function sweep(root: string, target: string): Promise<void> {
-  const prefix = `.${target}.db.snapshotter-tmp-`;
   for (const name of await readdir(root).catch(() => [])) {
-    if (!name.startsWith(prefix) || !isTempName(name)) continue;
-    const owner = parseOwner(name.slice(prefix.length));
+    const owner = name.startsWith(`.${target}.db${TEMP_MARKER}`) ? tempOwner(name) : undefined;
     if (owner && ownerGone(owner)) await rm(join(root, name), { recursive: true, force: true });
   }
 }

@@ -7,10 +7,9 @@ import { access } from 'node:fs/promises';
 import type { CommandSpec } from '../../exec/command.js';
 import { startProcess } from '../../exec/runner.js';
 import type { BackupOutcome, TargetContext } from '../types.js';
-import { integrityCheck } from './check.js';
+import { sqliteCheck } from './check.js';
 import { diskCopyPlace, ramCopyPlace } from './copy-place.js';
 import type { SqliteTarget } from './schema.js';
-import { structureCheck } from './structure.js';
 
 /** `sqlite3 -bail <db> ".backup '<copy>'"`: one read transaction, so the copy is one consistent state. */
 export function backupCommand(config: SqliteTarget, copy: string): CommandSpec {
@@ -37,7 +36,7 @@ export async function copyDatabase(ctx: TargetContext, config: SqliteTarget): Pr
     const info = await ctx.archive.write({
       format: 'db',
       source: createReadStream(copy),
-      check: ({ encrypted }) => (encrypted ? structureCheck() : integrityCheck(config.sqlite3_command, ctx.env)),
+      check: (options) => sqliteCheck(config.sqlite3_command, ctx.env, options),
       describe: { path: config.path, command: child.command },
     });
     return {

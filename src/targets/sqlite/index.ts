@@ -2,17 +2,16 @@
 // <target>.db into --to DIR.
 import { writeDecompressed } from '../_dump/write-file.js';
 import { defineTarget } from '../types.js';
-import { integrityCheck } from './check.js';
+import { sqliteCheck } from './check.js';
 import { copyDatabase } from './copy.js';
 import { planSqlite } from './plan.js';
-import { structureCheck } from './structure.js';
 import { sqliteSpec } from './schema.js';
 
 export const sqliteTarget = defineTarget({
   ...sqliteSpec,
   plan: planSqlite,
   backup: copyDatabase,
-  check: (_format, env, options) => (options?.encrypted ? structureCheck() : integrityCheck('sqlite3', env)),
+  check: (_format, env, options) => sqliteCheck('sqlite3', env, options),
   restoreTo: async (ctx, archive, dir) => {
     const target = archive.path
       .split('/')
