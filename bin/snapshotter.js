@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Start-up only: answer `--version` from package.json without loading the CLI, turn on Node's compile cache where
-// the runtime has one, size the libuv thread pool, then hand over to dist/cli.js.
+// Start-up only: answer `--version` from package.json without loading the CLI, tune glibc's allocator for the
+// commands that move data, turn on Node's compile cache where the runtime has one, size the libuv thread pool, then
+// hand over to dist/cli.js.
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import module from 'node:module';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
@@ -11,12 +12,33 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
+  tuneAllocator(args);
   enableCompileCache();
   // Size the libuv thread pool to the cores before anything uses it: compression runs there.
   process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 1));
   const { ignoreClosedPipes, main } = await import('../dist/cli.js');
   ignoreClosedPipes();
   process.exitCode = await main(process.argv);
+}
+
+/**
+ * Commands that stream archives (run, verify, restore) allocate and free megabytes a second. With glibc's default
+ * malloc, freed 1 MiB buffers are given back to the kernel (munmap, heap trimming) and the next ones are faulted in
+ * again, page by page: on a virtual machine where a page fault costs tens of microseconds, that was a quarter of a
+ * zstd backup's CPU (see docs/performance.md). Keeping freed memory for reuse costs no peak memory. The variables
+ * are read only when a process starts, so the process re-executes itself once with them (process.execve, Node.js
+ * 22.15+, same pid). Any MALLOC_* variable the operator set, or SNAPSHOTTER_MALLOC=default, leaves malloc alone.
+ */
+function tuneAllocator(args) {
+  if (process.platform !== 'linux' || typeof process.execve !== 'function') return;
+  if (!args.some((a) => a === 'run' || a === 'verify' || a === 'restore')) return;
+  if (process.env.SNAPSHOTTER_MALLOC === 'default' || Object.keys(process.env).some((k) => k.startsWith('MALLOC_'))) return;
+  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
+  try {
+    process.execve(process.execPath, [process.execPath, ...process.execArgv, process.argv[1], ...args], env);
+  } catch {
+    // Not replaced (the runtime refused): carry on with the default allocator.
+  }
 }
 
 /** A folder only this user can write to, or undefined: another user's cache must never feed our code. */

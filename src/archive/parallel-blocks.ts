@@ -25,7 +25,7 @@ export interface ParallelBlocksOptions {
 }
 
 export abstract class ParallelBlocks extends Transform {
-  private readonly blockSize: number;
+  protected readonly blockBytes: number;
   private readonly inFlight: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -34,17 +34,20 @@ export abstract class ParallelBlocks extends Transform {
 
   constructor(options: ParallelBlocksOptions) {
     super({ writableHighWaterMark: options.blockSize ?? DEFAULT_BLOCK_SIZE });
-    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.blockBytes = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
   }
 
   /** One independent unit of output (parts written in order) for one block of input: `parts`, `bytes` in all. */
   protected abstract compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]>;
 
+  /** Frees what the codec keeps between blocks; called once the last block is out, or on destroy. */
+  protected release(): void {}
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.blockSize) return callback();
+    if (this.pendingBytes < this.blockBytes) return callback();
     this.dispatchFullBlocks()
       .then(() => callback())
       .catch((error: Error) => callback(error));
@@ -55,12 +58,18 @@ export abstract class ParallelBlocks extends Transform {
     if (this.pendingBytes > 0 || this.blocks === 0) this.dispatch(this.pendingBytes);
     this.drain(0)
       .then(() => callback())
-      .catch((error: Error) => callback(error));
+      .catch((error: Error) => callback(error))
+      .finally(() => this.release());
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.release();
+    callback(error);
   }
 
   private async dispatchFullBlocks(): Promise<void> {
-    while (this.pendingBytes >= this.blockSize) {
-      this.dispatch(this.blockSize);
+    while (this.pendingBytes >= this.blockBytes) {
+      this.dispatch(this.blockBytes);
       await this.drain(this.inFlight - 1);
     }
   }

@@ -35,28 +35,95 @@ function zstd(): ZstdZlib {
   return runtime as ZstdZlib;
 }
 
-/** One zstd frame of `parts` (`bytes` in all) with its content size and checksum (so `zstd -t` and we catch a flipped bit). */
-export function zstdFrame(parts: readonly Buffer[], bytes: number, level: number): Promise<Buffer> {
-  const z = zstd();
-  const params = {
-    [z.constants.ZSTD_c_compressionLevel!]: level,
-    [z.constants.ZSTD_c_checksumFlag!]: 1,
-    [z.constants.ZSTD_c_contentSizeFlag!]: 1,
-  };
-  const chunkSize = Math.max(64 * 1024, bytes + (bytes >> 7) + 1024);
-  return oneShot(z.createZstdCompress({ params, pledgedSrcSize: bytes, chunkSize }), parts).then(withoutEmptyFrame);
+/**
+ * Makes zstd frames with one long-lived compressor per block in flight. A fresh context per frame (zstd's tables
+ * and window, ~2 MiB at level 3, which Node reports to V8 as external memory) made V8 run a full mark-compact every
+ * few frames, and each new context's memory had to be faulted in again. Each frame has a checksum (so `zstd -t`
+ * and we catch a flipped bit) and a window no larger than a block; it does not record its content size (zstd
+ * pledges a size to the first frame of a stream only).
+ */
+export class ZstdFramer {
+  private readonly idle: ZstdEncoder[] = [];
+  private readonly all = new Set<ZstdEncoder>();
+
+  constructor(
+    private readonly level: number,
+    private readonly blockSize: number,
+  ) {}
+
+  /** One frame of `parts`, as the pieces the compressor wrote it in. */
+  async frame(parts: readonly Buffer[]): Promise<Buffer[]> {
+    const encoder = this.idle.pop() ?? this.open();
+    try {
+      const out = await encoder.frame(parts);
+      this.idle.push(encoder);
+      return out;
+    } catch (error) {
+      this.all.delete(encoder);
+      encoder.close();
+      throw error;
+    }
+  }
+
+  /** Frees every compressor (at the end of the stream, or when it is destroyed). */
+  close(): void {
+    for (const encoder of this.all) encoder.close();
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private open(): ZstdEncoder {
+    const encoder = new ZstdEncoder(this.level, this.blockSize);
+    this.all.add(encoder);
+    return encoder;
+  }
 }
 
-/**
- * The empty frame (with checksum) that Node's zstd stream appends when it is ended after its last chunk already
- * ended the frame. Dropped, so that each unit of ours is exactly one frame: Node's decompressor stops after the
- * first frame of its input and ignores what follows, so a second frame in a unit would go unchecked by verify.
- */
-const EMPTY_FRAME = Buffer.from('28b52ffd240001000099e9d851', 'hex');
+/** The smallest window (2^10 … 2^27) that holds a whole block: a frame never looks further back. */
+function windowLogFor(blockSize: number): number {
+  return Math.min(27, Math.max(10, Math.ceil(Math.log2(Math.max(1, blockSize)))));
+}
 
-function withoutEmptyFrame(out: Buffer): Buffer {
-  const end = out.length - EMPTY_FRAME.length;
-  return end > 0 && out.subarray(end).equals(EMPTY_FRAME) ? out.subarray(0, end) : out;
+type FlushableTransform = Transform & { flush(kind: number, callback: () => void): void };
+
+class ZstdEncoder {
+  private readonly stream: FlushableTransform;
+  private readonly endFrame: number;
+  private out: Buffer[] = [];
+  private failed: ((error: Error) => void) | undefined;
+
+  constructor(level: number, blockSize: number) {
+    const z = zstd();
+    const params = {
+      [z.constants.ZSTD_c_compressionLevel!]: level,
+      [z.constants.ZSTD_c_checksumFlag!]: 1,
+      [z.constants.ZSTD_c_windowLog!]: windowLogFor(blockSize),
+    };
+    this.endFrame = z.constants.ZSTD_e_end!;
+    // Frames are written side by side into one output chunk until it is full: a frame is one or two views of it.
+    const chunkSize = Math.max(64 * 1024, blockSize + (blockSize >> 7) + 1024);
+    this.stream = z.createZstdCompress({ params, chunkSize }) as FlushableTransform;
+    this.stream.on('data', (part: Buffer) => this.out.push(part));
+    this.stream.on('error', (error: Error) => this.failed?.(error));
+  }
+
+  /** Compresses `parts` and ends the frame; resolves once zstd has written all of it. */
+  frame(parts: readonly Buffer[]): Promise<Buffer[]> {
+    return new Promise((resolve, reject) => {
+      this.failed = reject;
+      for (const part of parts) this.stream.write(part);
+      this.stream.flush(this.endFrame, () => {
+        const out = this.out;
+        this.out = [];
+        this.failed = undefined;
+        resolve(out);
+      });
+    });
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
 }
 
 /** Decompresses one whole frame; `maxOutput` refuses a frame that inflates past what we ever write. */
