@@ -21,9 +21,9 @@ export function codecOf(name: string): Codec | null {
   return CODECS.find((c) => plain.endsWith(`.${CODEC_SUFFIX[c]}`)) ?? null;
 }
 
-/** The compressor stage the sink writes through (every core). */
-export function compressorFor(codec: Codec, level: number): Transform {
-  return codec === 'zstd' ? new ParallelZstd({ level }) : new ParallelGzip({ level });
+/** The compressor stage the sink writes through (every core); `recycle` gets each input chunk once it is compressed. */
+export function compressorFor(codec: Codec, level: number, recycle?: (chunk: Buffer) => void): Transform {
+  return codec === 'zstd' ? new ParallelZstd({ level, recycle }) : new ParallelGzip({ level, recycle });
 }
 
 /** The parallel decompressor verify reads through. */

@@ -22,6 +22,17 @@ export interface ParallelBlocksOptions {
   blockSize?: number;
   /** Blocks being compressed at once; bounds memory to about (inFlight + 1) × blockSize. */
   inFlight?: number;
+  /**
+   * Called with each input chunk once every block holding its bytes is compressed (in input order, so no block
+   * still reads it): the source may reuse its memory (recycler.ts).
+   */
+  recycle?: (chunk: Buffer) => void;
+}
+
+interface Job {
+  output: Promise<Buffer[]>;
+  /** Input chunks whose last byte is in this block. */
+  consumed: Buffer[];
 }
 
 export abstract class ParallelBlocks extends Transform {
@@ -29,13 +40,15 @@ export abstract class ParallelBlocks extends Transform {
   private readonly inFlight: number;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private readonly jobs: Promise<Buffer[]>[] = [];
+  private readonly jobs: Job[] = [];
   private blocks = 0;
+  private readonly recycle: ((chunk: Buffer) => void) | undefined;
 
   constructor(options: ParallelBlocksOptions) {
     super({ writableHighWaterMark: options.blockSize ?? DEFAULT_BLOCK_SIZE });
     this.blockBytes = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
+    this.recycle = options.recycle;
   }
 
   /** One independent unit of output (parts written in order) for one block of input: `parts`, `bytes` in all. */
@@ -76,28 +89,31 @@ export abstract class ParallelBlocks extends Transform {
 
   private dispatch(bytes: number): void {
     this.blocks += 1;
-    const job = this.compressBlock(this.takeParts(bytes), bytes);
-    job.catch(() => undefined); // surfaced in order by drain()
-    this.jobs.push(job);
+    const consumed: Buffer[] = [];
+    const output = this.compressBlock(this.takeParts(bytes, consumed), bytes);
+    output.catch(() => undefined); // surfaced in order by drain()
+    this.jobs.push({ output, consumed });
   }
 
   /** Emits finished blocks in order until at most `keep` are still in flight. */
   private async drain(keep: number): Promise<void> {
     while (this.jobs.length > keep) {
-      const parts = await this.jobs[0]!;
+      const { output, consumed } = this.jobs[0]!;
+      const parts = await output;
       void this.jobs.shift(); // the awaited head, already settled
       for (const part of parts) this.push(part);
+      if (this.recycle) for (const chunk of consumed) this.recycle(chunk);
     }
   }
 
-  /** The next `bytes` of input, as the chunks (or parts of chunks) they arrived in: no copy. */
-  private takeParts(bytes: number): Buffer[] {
+  /** The next `bytes` of input, as the chunks (or parts of chunks) they arrived in: no copy; `consumed` gets the chunks that end here. */
+  private takeParts(bytes: number, consumed: Buffer[]): Buffer[] {
     const parts: Buffer[] = [];
     for (let taken = 0; taken < bytes;) {
       const chunk = this.pending[0]!;
       const take = Math.min(chunk.length, bytes - taken);
       parts.push(take === chunk.length ? chunk : chunk.subarray(0, take));
-      if (take === chunk.length) this.pending.shift();
+      if (take === chunk.length) consumed.push(this.pending.shift()!);
       else this.pending[0] = chunk.subarray(take);
       taken += take;
     }

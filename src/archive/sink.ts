@@ -51,6 +51,11 @@ export interface ArchiveSpec {
   check?: (options: CheckOptions) => ContentCheck;
   /** The uncompressed bytes to archive. */
   source: Readable;
+  /**
+   * Given each source chunk once it has been compressed, when it is compressed (never for a stored format): the
+   * source may reuse that memory (archive/recycler.ts). Nothing else may hold on to the source's chunks.
+   */
+  recycle?: (chunk: Buffer) => void;
   /** Recorded in the manifest: paths, container, snapshot name... */
   describe: Record<string, unknown>;
   /** Called after the source ended, before anything is committed; throws to reject the archive. */
@@ -151,7 +156,7 @@ export class ArchiveWriter {
         [
           spec.source,
           read,
-          ...(codec ? [compressorFor(codec, o.compressionLevel)] : []),
+          ...(codec ? [compressorFor(codec, o.compressionLevel, spec.recycle)] : []),
           ...(encrypt ? [encrypt.stream] : []),
           written,
           createWriteStream(archiveTemp, { flags: 'wx', mode: FILE_MODE }),

@@ -25,6 +25,8 @@ import type { ArchiveInfo } from '../../src/archive/sink.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import { makeExcluder } from '../../src/targets/filesystem/exclude.js';
 import { packPaths } from '../../src/targets/filesystem/pack.js';
+import { STAGE_SIZE } from '../../src/targets/filesystem/tar-stage.js';
+import { BufferRecycler } from '../../src/archive/recycler.js';
 import { pgDumpallCheck } from '../../src/targets/postgres/dump.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -49,6 +51,9 @@ function awkwardTree(root: string): void {
   const src = join(root, 'src');
   mkdirSync(join(src, 'sizes'), { recursive: true });
   SIZES.forEach((size, i) => writeFileSync(join(src, 'sizes', `f-${String(i).padStart(2, '0')}-${size}.bin`), content(size, i)));
+  // enough 1 MiB chunks that every buffer of the packer is reused many times over
+  mkdirSync(join(src, 'bulk'));
+  for (let i = 0; i < 24; i += 1) writeFileSync(join(src, 'bulk', `b-${i}.bin`), content(700 * 1024 + i * 4099, 100 + i));
   mkdirSync(join(src, 'many'));
   for (let i = 0; i < 700; i += 1) writeFileSync(join(src, 'many', `tiny-${i}.txt`), `file ${i}\n`.repeat(i % 7));
   const deep = join(src, 'd'.repeat(70), 'e'.repeat(70));
@@ -85,20 +90,28 @@ function describeTree(dir: string, rel = ''): Record<string, string> {
   return out;
 }
 
+/** As the filesystem target does: the packer's 1 MiB buffers are given back once compressed, and reused. */
 async function backup(root: string): Promise<{ info: ArchiveInfo; out: string; warnings: string[] }> {
   const out = join(root, 'out');
   mkdirSync(out);
   const warnings: string[] = [];
   const stats = { entries: 0 };
+  const buffers = new BufferRecycler(STAGE_SIZE, 4);
   const source = Readable.from(
     packPaths(
       [join(root, 'src')],
-      { exclude: makeExcluder([]), warn: (code, message) => warnings.push(`${code}: ${message}`) },
+      { exclude: makeExcluder([]), warn: (code, message) => warnings.push(`${code}: ${message}`), buffers },
       stats,
     ),
     { objectMode: false, highWaterMark: MIB },
   );
-  const info = await testWriter(out).write({ format: 'tar', source, describe: {}, finish: () => ({ entries: stats.entries }) });
+  const info = await testWriter(out).write({
+    format: 'tar',
+    source,
+    recycle: (chunk) => buffers.give(chunk),
+    describe: {},
+    finish: () => ({ entries: stats.entries }),
+  });
   return { info, out, warnings };
 }
 

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { ParallelUnzstd } from '../../src/archive/parallel-unzstd.js';
 import { ParallelZstd } from '../../src/archive/parallel-zstd.js';
+import { BufferRecycler } from '../../src/archive/recycler.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { requireZstdRuntime } from '../helpers/zstd.js';
@@ -76,6 +77,25 @@ describe.runIf(run)('ParallelZstd → zstd -t/-d, ParallelUnzstd', () => {
       bad[at]! ^= 0x10;
       await expect(decompress(bad), `byte ${at}`).rejects.toThrow(/zstd|byte \d+/);
     }
+  });
+
+  it('input chunks given back for reuse only once compressed: reused buffers never change a frame', async () => {
+    // Few 1000-byte buffers, refilled with the next input as soon as the compressor gives one back.
+    const data = Buffer.concat([text(20 * BLOCK), randomBytes(20 * BLOCK)]);
+    const buffers = new BufferRecycler(1000, 64);
+    const seen = new Set<ArrayBufferLike>();
+    function* source(): Generator<Buffer> {
+      for (let at = 0; at < data.length; at += 1000) {
+        const chunk = buffers.take();
+        seen.add(chunk.buffer);
+        const piece = data.subarray(at, at + 1000);
+        piece.copy(chunk);
+        yield chunk.subarray(0, piece.length);
+      }
+    }
+    const zst = await collect(source(), new ParallelZstd({ level: 3, blockSize: BLOCK, recycle: (c) => buffers.give(c) }));
+    expect(seen.size).toBeLessThan(data.length / 1000 / 2); // most chunks were reused buffers
+    expect(zstdCli(zst).equals(data)).toBe(true);
   });
 
   it('a truncated file fails, at a frame boundary too', async () => {

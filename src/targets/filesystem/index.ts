@@ -2,12 +2,14 @@
 import { lstat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tarCheck } from '../../archive/content-check.js';
+import { BufferRecycler } from '../../archive/recycler.js';
 import { toByteString } from '../../util/byte-names.js';
 import { defineTarget } from '../types.js';
 import { makeExcluder } from './exclude.js';
 import { ownFiles } from './own-files.js';
 import { packPaths, type PackStats } from './pack.js';
 import { filesystemSpec } from './schema.js';
+import { STAGE_SIZE } from './tar-stage.js';
 
 async function existing(paths: readonly string[]): Promise<{ present: string[]; missing: string[] }> {
   const present: string[] = [];
@@ -48,7 +50,9 @@ export const filesystemTarget = defineTarget({
     for (const path of missing) ctx.warn('missing_path', `${path} does not exist; skipped`);
     if (present.length === 0) throw new Error(`none of the paths exist: ${config.paths.join(', ')}`);
     const stats: PackStats = { entries: 0 };
+    const buffers = new BufferRecycler(STAGE_SIZE);
     const options = {
+      buffers,
       exclude: makeExcluder(config.exclude),
       warn: (code: string, message: string) => ctx.warn(code, message),
       signal: ctx.signal,
@@ -61,6 +65,7 @@ export const filesystemTarget = defineTarget({
     const info = await ctx.archive.write({
       format: 'tar',
       source,
+      recycle: (chunk: Buffer) => buffers.give(chunk),
       describe: { paths: config.paths, exclude: config.exclude, missing },
       finish: () => ({ entries: stats.entries }),
     });

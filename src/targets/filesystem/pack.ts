@@ -7,6 +7,7 @@
 // Large files are read asynchronously (read-large.ts), so a slow disk does not block the loop; large files with
 // holes are stored sparse (sparse-file.ts).
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { BufferRecycler } from '../../archive/recycler.js';
 import { displayName } from '../../util/byte-names.js';
 import { errorMessage } from '../../util/errors.js';
 import type { Excluder } from './exclude.js';
@@ -14,7 +15,7 @@ import { NO_OWN_FILES, type OwnFiles } from './own-files.js';
 import { OwnerNames } from './owner-names.js';
 import { PathAccess } from './path-access.js';
 import { END_OF_ARCHIVE, entryType, type EntryMeta } from './tar-entry.js';
-import { TarStage } from './tar-stage.js';
+import { STAGE_SIZE, TarStage } from './tar-stage.js';
 import { checkUnchanged, readLarge, type LargeFile } from './read-large.js';
 import { findDataRegions, hasHoles, readSparse, sparseLayout } from './sparse-file.js';
 
@@ -30,7 +31,12 @@ export interface PackOptions {
   signal?: AbortSignal;
   /** Snapshotter's own files, left out of every walk. */
   own?: OwnFiles;
+  /** Where the 1 MiB chunks of the stream come from (the sink gives them back once compressed); default: fresh ones. */
+  buffers?: BufferRecycler;
 }
+
+/** The options a walk runs with: its buffers settled. */
+export type PackRun = PackOptions & { buffers: BufferRecycler };
 
 export interface PackStats {
   entries: number;
@@ -42,7 +48,7 @@ export interface PackStats {
 type Todo = { path: string; file: boolean } | { leave: true };
 
 interface Walk {
-  options: PackOptions;
+  options: PackRun;
   own: OwnFiles;
   stats: PackStats;
   stage: TarStage;
@@ -57,12 +63,13 @@ interface Walk {
  * The tar stream of the given absolute roots (byte strings: see src/util/byte-names.ts), as Buffers; updates
  * `stats` as it goes.
  */
-export async function* packPaths(roots: readonly string[], options: PackOptions, stats: PackStats): AsyncGenerator<Buffer> {
+export async function* packPaths(roots: readonly string[], given: PackOptions, stats: PackStats): AsyncGenerator<Buffer> {
+  const options: PackRun = { ...given, buffers: given.buffers ?? new BufferRecycler(STAGE_SIZE) };
   const walk: Walk = {
     options,
     own: options.own ?? NO_OWN_FILES,
     stats,
-    stage: new TarStage(),
+    stage: new TarStage(options.buffers),
     access: new PathAccess(),
     names: new OwnerNames(),
     hardLinks: new Map(),

@@ -1,8 +1,9 @@
 // Streams a large file's data into the tar stream: 1 MiB positional reads on the thread pool, one read ahead,
 // then the tar padding; a file that shrank meanwhile is padded with zeros (as GNU tar does) and named in a warning.
 import { closeSync, fstatSync, read, type Stats } from 'node:fs';
+import type { BufferRecycler } from '../../archive/recycler.js';
 import { displayName } from '../../util/byte-names.js';
-import type { PackOptions } from './pack.js';
+import type { PackOptions, PackRun } from './pack.js';
 import { padding } from './tar-entry.js';
 
 export const READ_SIZE = 1024 * 1024;
@@ -32,23 +33,23 @@ export function checkUnchanged(options: PackOptions, path: string, stat: Stats, 
   }
 }
 
-/** One positional read on the pool, into a fresh buffer (it is handed downstream). */
-export function readAt(fd: number, length: number, position: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/** One positional read (length ≤ READ_SIZE) on the pool, into a buffer of `buffers` (it is handed downstream). */
+export function readAt(fd: number, length: number, position: number, buffers: BufferRecycler): Promise<Buffer> {
+  const buffer = buffers.take();
   return new Promise((resolve, reject) => {
     read(fd, buffer, 0, length, position, (error, bytesRead) => {
       if (error) reject(error);
-      else resolve(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+      else resolve(buffer.subarray(0, bytesRead));
     });
   });
 }
 
 /** Streams a large file's data and padding, one read ahead; closes it. */
-export async function* readLarge(options: PackOptions, file: LargeFile): AsyncGenerator<Buffer> {
+export async function* readLarge(options: PackRun, file: LargeFile): AsyncGenerator<Buffer> {
   const { fd, path, stat } = file;
   const size = stat.size;
   let position = 0;
-  let next: Promise<Buffer> | undefined = readAt(fd, Math.min(READ_SIZE, size), 0);
+  let next: Promise<Buffer> | undefined = readAt(fd, Math.min(READ_SIZE, size), 0, options.buffers);
   try {
     while (next) {
       options.signal?.throwIfAborted();
@@ -56,7 +57,7 @@ export async function* readLarge(options: PackOptions, file: LargeFile): AsyncGe
       next = undefined;
       if (chunk.length === 0) break;
       position += chunk.length;
-      if (position < size) next = readAt(fd, Math.min(READ_SIZE, size - position), position);
+      if (position < size) next = readAt(fd, Math.min(READ_SIZE, size - position), position, options.buffers);
       yield chunk;
     }
     for (let left = size - position; left > 0; left -= READ_SIZE) yield Buffer.alloc(Math.min(READ_SIZE, left));

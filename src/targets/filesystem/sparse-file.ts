@@ -8,7 +8,7 @@
 // pass through the page cache; a second pass reads only the data regions. Memory: the buffer and the map (at most
 // MAX_REGIONS regions; a file more fragmented than that is stored as an ordinary file).
 import { closeSync, fstatSync, read } from 'node:fs';
-import type { PackOptions } from './pack.js';
+import type { PackRun } from './pack.js';
 import { checkUnchanged, readAt, READ_SIZE, type LargeFile } from './read-large.js';
 import { padding } from './tar-entry.js';
 import { paxRecord } from './tar-pax.js';
@@ -94,7 +94,7 @@ export function sparseLayout(rel: string, size: number, regions: Region[]): Spar
 }
 
 /** Streams a sparse file's map, its data regions and the tar padding; a region cut short is padded with zeros. */
-export async function* readSparse(options: PackOptions, file: LargeFile, layout: SparseLayout): AsyncGenerator<Buffer> {
+export async function* readSparse(options: PackRun, file: LargeFile, layout: SparseLayout): AsyncGenerator<Buffer> {
   const { fd, path, stat } = file;
   let missing = 0;
   try {
@@ -103,7 +103,7 @@ export async function* readSparse(options: PackOptions, file: LargeFile, layout:
       const end = offset + length;
       for (let position = offset; position < end;) {
         options.signal?.throwIfAborted();
-        const chunk = await readAt(fd, Math.min(READ_SIZE, end - position), position);
+        const chunk = await readAt(fd, Math.min(READ_SIZE, end - position), position, options.buffers);
         if (chunk.length === 0) {
           missing += end - position;
           for (let left = end - position; left > 0; left -= READ_SIZE) yield Buffer.alloc(Math.min(READ_SIZE, left));

@@ -1,5 +1,6 @@
 // The staging buffer the packer fills: headers, small files' data and padding go into one 1 MiB buffer that is
 // handed on when full, so thousands of small entries become a few large chunks (no per-entry stream overhead).
+import type { BufferRecycler } from '../../archive/recycler.js';
 import { BLOCK, writeSimpleHeader, type EntryMeta } from './tar-entry.js';
 import { encodeHeader } from './tar-pax.js';
 
@@ -11,9 +12,14 @@ export function padded(size: number): number {
 }
 
 export class TarStage {
-  private buffer = Buffer.allocUnsafe(STAGE_SIZE);
+  private buffer: Buffer;
   private used = 0;
   private ready: Buffer[] = [];
+
+  /** `buffers` hands out STAGE_SIZE buffers (reused once the compressor is done with them). */
+  constructor(private readonly buffers: BufferRecycler) {
+    this.buffer = buffers.take();
+  }
 
   /** Chunks complete and ready to emit, in order; the caller yields them. */
   *drain(): Generator<Buffer> {
@@ -24,7 +30,7 @@ export class TarStage {
   flush(): void {
     if (this.used === 0) return;
     this.ready.push(this.buffer.subarray(0, this.used));
-    this.buffer = Buffer.allocUnsafe(STAGE_SIZE);
+    this.buffer = this.buffers.take();
     this.used = 0;
   }
 
