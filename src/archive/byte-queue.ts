@@ -32,27 +32,37 @@ export class ByteQueue {
     return Buffer.concat(parts, got).subarray(0, bytes);
   }
 
-  /** Consumes the first `bytes` queued bytes; the caller checks that that many are queued. */
-  take(bytes: number): Buffer {
+  /**
+   * Consumes the first `bytes` queued bytes; the caller checks that that many are queued. Chunks used up are added
+   * to `used` (when given); bytes that span chunks are copied into `join()`'s buffer when it is large enough.
+   */
+  take(bytes: number, used?: Buffer[], join?: () => Buffer | undefined): Buffer {
     const first = this.chunks[0]!;
     let out: Buffer;
     if (first.length >= bytes) {
       out = first.subarray(0, bytes);
-      if (first.length === bytes) this.chunks.shift();
+      if (first.length === bytes) this.usedUp(used);
       else this.chunks[0] = first.subarray(bytes);
     } else {
-      out = Buffer.allocUnsafe(bytes);
+      const reused = join?.();
+      out = reused && reused.length >= bytes ? reused.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
       let filled = 0;
       while (filled < bytes) {
         const chunk = this.chunks[0]!;
         const n = Math.min(chunk.length, bytes - filled);
         chunk.copy(out, filled, 0, n);
         filled += n;
-        if (n === chunk.length) this.chunks.shift();
+        if (n === chunk.length) this.usedUp(used);
         else this.chunks[0] = chunk.subarray(n);
       }
     }
     this.length -= bytes;
     return out;
+  }
+
+  /** Drops the first chunk, all of it read, handing it to `used`. */
+  private usedUp(used: Buffer[] | undefined): void {
+    const chunk = this.chunks.shift()!;
+    used?.push(chunk);
   }
 }

@@ -9,6 +9,7 @@ import { ParallelGunzip } from './parallel-gunzip.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { ParallelUnzstd } from './parallel-unzstd.js';
 import { ParallelZstd } from './parallel-zstd.js';
+import type { BufferRecycler } from './recycler.js';
 
 export { CODECS, type Codec };
 
@@ -26,10 +27,10 @@ export function compressorFor(codec: Codec, level: number, recycle?: (chunk: Buf
   return codec === 'zstd' ? new ParallelZstd({ level, recycle }) : new ParallelGzip({ level, recycle });
 }
 
-/** The parallel decompressor verify reads through. */
-export function decompressorFor(codec: Codec | null): Transform {
+/** The parallel decompressor verify reads through; `buffers` gets back the input chunks it made once they are read. */
+export function decompressorFor(codec: Codec | null, buffers?: BufferRecycler): Transform {
   if (codec === null) return new PassThrough();
-  return codec === 'zstd' ? new ParallelUnzstd() : new ParallelGunzip();
+  return codec === 'zstd' ? new ParallelUnzstd({ buffers }) : new ParallelGunzip({ buffers });
 }
 
 /** The decompressor restore extracts through: zstd on every core, gzip as the ordinary streaming gunzip. */

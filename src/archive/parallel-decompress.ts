@@ -7,6 +7,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { errorMessage } from '../util/errors.js';
 import { ByteQueue } from './byte-queue.js';
 import { defaultInFlight } from './parallel-blocks.js';
+import type { BufferRecycler } from './recycler.js';
 
 /** Input slice fed to the streaming decompressor at a time, to bound what one write can produce. */
 const SEQUENTIAL_SLICE = 64 * 1024;
@@ -26,8 +27,22 @@ export interface UnitWords {
   data: string;
 }
 
+export interface ParallelDecompressOptions {
+  inFlight?: number;
+  /**
+   * Input chunks made by this recycler are given back once no unit reads them any more, and units that span
+   * chunks are joined into its buffers: reading a file reuses a few buffers (see recycled-read.ts).
+   */
+  buffers?: BufferRecycler;
+}
+
 export abstract class ParallelDecompress extends Transform {
   private readonly inFlight: number;
+  private readonly buffers: BufferRecycler | undefined;
+  /** Units dispatched and emitted so far; a used-up input chunk is given back once the unit that read it last is out. */
+  private dispatched = 0;
+  private emitted = 0;
+  private readonly releases: { memory: Buffer; after: number }[] = [];
   protected readonly queue = new ByteQueue();
   /** Compressed bytes consumed so far (the offset of the next unit). */
   private offset = 0;
@@ -41,10 +56,11 @@ export abstract class ParallelDecompress extends Transform {
 
   constructor(
     private readonly words: UnitWords,
-    options: { inFlight?: number } = {},
+    options: ParallelDecompressOptions = {},
   ) {
     super({ writableHighWaterMark: 1024 * 1024 });
     this.inFlight = Math.max(1, options.inFlight ?? defaultInFlight());
+    this.buffers = options.buffers;
   }
 
   /** Looks at the queued bytes (not consuming them); throws when a header of ours is damaged. */
@@ -96,14 +112,20 @@ export abstract class ParallelDecompress extends Transform {
       }
       this.indexed = true;
       if (this.queue.length < probe.skip + probe.length) return;
-      if (probe.skip > 0) this.queue.take(probe.skip);
+      const used: Buffer[] = [];
+      if (probe.skip > 0) this.queue.take(probe.skip, used);
       const offset = this.offset + probe.skip;
       this.offset = offset + probe.length;
-      const job = this.decompressUnit(this.queue.take(probe.length)).catch((error: Error) => {
+      const buffers = this.buffers;
+      const join = buffers && ((): Buffer => used[used.push(buffers.take()) - 1]!);
+      const unit = this.queue.take(probe.length, used, join);
+      const job = this.decompressUnit(unit).catch((error: Error) => {
         throw new Error(`${this.words.unit} at byte ${offset}: ${error.message}`, { cause: error });
       });
       job.catch(() => undefined); // surfaced in order by drain()
       this.jobs.push(job);
+      this.dispatched += 1;
+      if (buffers) for (const memory of used) this.releases.push({ memory, after: this.dispatched });
       this.parallelUnits += 1;
       await this.drain(this.inFlight - 1);
     }
@@ -123,6 +145,9 @@ export abstract class ParallelDecompress extends Transform {
       const out = await this.jobs[0]!;
       void this.jobs.shift(); // the awaited head, already settled
       this.push(out);
+      this.emitted += 1;
+      while (this.releases.length > 0 && this.releases[0]!.after <= this.emitted)
+        this.buffers!.give(this.releases.shift()!.memory);
     }
   }
 

@@ -4,7 +4,7 @@
 import type { Transform } from 'node:stream';
 import { createGunzip, gunzip } from 'node:zlib';
 import { probeMember } from './gzip-members.js';
-import { ParallelDecompress, type UnitProbe } from './parallel-decompress.js';
+import { ParallelDecompress, type ParallelDecompressOptions, type UnitProbe } from './parallel-decompress.js';
 
 /** Largest output accepted from one member; ours hold one block (1 MiB by default). */
 const MAX_MEMBER_OUTPUT = 256 * 1024 * 1024;
@@ -19,7 +19,7 @@ function gunzipMember(member: Buffer): Promise<Buffer> {
 }
 
 export class ParallelGunzip extends ParallelDecompress {
-  constructor(options: { inFlight?: number } = {}) {
+  constructor(options: ParallelDecompressOptions = {}) {
     super({ unit: 'gzip member', header: 'the gzip member header', data: 'gzip data' }, options);
   }
 

@@ -4,6 +4,7 @@
 import { gzip } from 'node:zlib';
 import { memberHeader, ZLIB_HEADER_SIZE } from './gzip-members.js';
 import { ParallelBlocks, type ParallelBlocksOptions } from './parallel-blocks.js';
+import { BufferRecycler } from './recycler.js';
 
 /**
  * One member: our header (with its length), then zlib's deflate data and CRC/size trailer. The output chunk size
@@ -26,13 +27,24 @@ export interface ParallelGzipOptions extends ParallelBlocksOptions {
 
 export class ParallelGzip extends ParallelBlocks {
   private readonly level: number;
+  /** zlib's one-shot deflate takes one buffer: a block that arrived in pieces is joined into a reused one. */
+  private readonly joins: BufferRecycler;
 
   constructor(options: ParallelGzipOptions) {
     super(options);
     this.level = options.level;
+    this.joins = new BufferRecycler(this.blockBytes);
   }
 
-  protected compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]> {
-    return gzipMember(parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes), this.level);
+  protected async compressBlock(parts: Buffer[], bytes: number): Promise<Buffer[]> {
+    if (parts.length === 1) return gzipMember(parts[0]!, this.level);
+    const block = this.joins.take().subarray(0, bytes);
+    let at = 0;
+    for (const part of parts) at += part.copy(block, at);
+    try {
+      return await gzipMember(block, this.level);
+    } finally {
+      this.joins.give(block);
+    }
   }
 }

@@ -4,7 +4,7 @@
 // index on (parallel-decompress.ts).
 import type { Transform } from 'node:stream';
 import { DEFAULT_BLOCK_SIZE } from './parallel-blocks.js';
-import { ParallelDecompress, type UnitProbe } from './parallel-decompress.js';
+import { ParallelDecompress, type ParallelDecompressOptions, type UnitProbe } from './parallel-decompress.js';
 import { INDEX_FRAME_SIZE, isZstdFrame, probeFrame } from './zstd-frames.js';
 import { createZstdDecompress, zstdUnframe } from './zstd-runtime.js';
 
@@ -12,7 +12,7 @@ import { createZstdDecompress, zstdUnframe } from './zstd-runtime.js';
 const MAX_FRAME_OUTPUT = 256 * 1024 * 1024;
 
 export class ParallelUnzstd extends ParallelDecompress {
-  constructor(options: { inFlight?: number } = {}) {
+  constructor(options: ParallelDecompressOptions = {}) {
     super({ unit: 'zstd frame', header: 'the zstd index frame', data: 'zstd data' }, options);
   }
 

@@ -14,6 +14,8 @@ import { codecOf, decompressorFor } from './codec.js';
 import { tarOnlyChecks, type ContentCheck, type ContentCheckResolver } from './content-check.js';
 import { parseManifest, parseSidecar } from './manifest.js';
 import { ByteCounter, HashCounter } from './measure.js';
+import { RecycledFileStream } from './recycled-read.js';
+import { BufferRecycler } from './recycler.js';
 import { archiveKind, MANIFEST_SUFFIX, parseExt, SIDECAR_SUFFIX, type ArchiveExt } from './names.js';
 import { AgeDecrypt, type AgeIdentity } from './decrypt.js';
 import { checkAgeManifest, checkWithoutIdentity } from './verify-encrypted.js';
@@ -29,6 +31,8 @@ export interface StreamCheck {
 /** Compressed and inflated bytes read so far (restore watches them to stop a decompression bomb early). */
 export type VerifyProgress = (compressed: number, inflated: number) => void;
 const READ_CHUNK = 1024 * 1024;
+/** Room for a whole unit of ours (a 1 MiB block that did not compress, plus its framing) when one spans two reads. */
+const RECYCLED_CHUNK = READ_CHUNK + 64 * 1024;
 
 /**
  * Reads the file once: hash and size of the stored bytes, decryption (with an identity), decompression (when
@@ -49,9 +53,12 @@ export async function checkArchiveStream(
   try {
     const hasher = new HashCounter();
     const inflated = new ByteCounter(onProgress && ((bytes) => onProgress(hasher.bytes, bytes)));
-    const read = createReadStream(path, { highWaterMark: READ_CHUNK });
+    const codec = codecOf(ext);
+    // The decompressor gives read chunks back for reuse when it reads them itself (no decryption in between).
+    const buffers = codec && !identity ? new BufferRecycler(RECYCLED_CHUNK) : undefined;
+    const read = buffers ? new RecycledFileStream(path, buffers) : createReadStream(path, { highWaterMark: READ_CHUNK });
     const decrypt = identity ? [new AgeDecrypt(identity)] : [];
-    await pipeline([read, hasher, ...decrypt, decompressorFor(codecOf(ext)), inflated, content.sink], { signal });
+    await pipeline([read, hasher, ...decrypt, decompressorFor(codec, buffers), inflated, content.sink], { signal });
     return {
       sha256: hasher.sha256,
       size_bytes: hasher.bytes,

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParallelGunzip } from '../../src/archive/parallel-gunzip.js';
 import { ParallelGzip } from '../../src/archive/parallel-gzip.js';
+import { BufferRecycler } from '../../src/archive/recycler.js';
 import { findBinary, requireBinaries } from '../helpers/binaries.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -54,6 +55,26 @@ describe('ParallelGzip → gunzip, gzip -t, ParallelGunzip', () => {
     const { out, parallel } = await decompress(gz);
     expect(out.equals(data)).toBe(true);
     expect(parallel).toBe(Math.max(1, Math.ceil(size / BLOCK)));
+  });
+
+  it('input chunks are given back only once no member reads them: a reader that refills them reads the same', async () => {
+    // More than the reader's input buffer (1 MiB) holds, so chunks must come back while it reads.
+    const data = Buffer.concat([text(100 * BLOCK), randomBytes(1500 * BLOCK)]);
+    const gz = await compress(data, [1000, 3000, 5000]);
+    const buffers = new BufferRecycler(BLOCK + 1024, 4096);
+    const seen = new Set<ArrayBufferLike>();
+    function* chunks(): Generator<Buffer> {
+      for (let at = 0; at < gz.length; at += 3000) {
+        const chunk = buffers.take();
+        seen.add(chunk.buffer);
+        const piece = gz.subarray(at, at + 3000);
+        piece.copy(chunk);
+        yield chunk.subarray(0, piece.length);
+      }
+    }
+    const out = await collect(Readable.from(chunks()), new ParallelGunzip({ buffers }));
+    expect(out.equals(data)).toBe(true);
+    expect(seen.size).toBeLessThan(gz.length / 3000 / 2); // most reads went into buffers given back
   });
 
   it('many tiny writes and odd cuts on both sides (property)', async () => {
