@@ -10,7 +10,7 @@ export class BufferRecycler {
   constructor(
     readonly size: number,
     /** Free buffers kept at most; more are left to the garbage collector. */
-    private readonly keep = 16,
+    private readonly keep = 4,
   ) {}
 
   /** A buffer of `size` bytes, uninitialised (a reused one holds old data). */
