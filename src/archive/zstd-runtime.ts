@@ -84,7 +84,7 @@ function windowLogFor(blockSize: number): number {
   return Math.min(27, Math.max(10, Math.ceil(Math.log2(Math.max(1, blockSize)))));
 }
 
-type FlushableTransform = Transform & { flush(kind: number, callback: () => void): void };
+type FlushableTransform = Transform & { flush(kind: number, callback: (error?: Error | null) => void): void };
 
 class ZstdEncoder {
   private readonly stream: FlushableTransform;
@@ -112,11 +112,12 @@ class ZstdEncoder {
     return new Promise((resolve, reject) => {
       this.failed = reject;
       for (const part of parts) this.stream.write(part);
-      this.stream.flush(this.endFrame, () => {
+      this.stream.flush(this.endFrame, (error) => {
         const out = this.out;
         this.out = [];
         this.failed = undefined;
-        resolve(out);
+        if (error) reject(error);
+        else resolve(out);
       });
     });
   }
