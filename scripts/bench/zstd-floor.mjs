@@ -6,12 +6,13 @@
 // flight); the process is started as the launcher starts `run` (MALLOC_* and --max-semi-space-size=1), timing
 // starts after the tar is read into memory.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [tree, work = mkdtempSync(join(tmpdir(), 'zstd-floor-'))] = process.argv.slice(2);
 if (!tree) throw new Error('usage: zstd-floor.mjs TREE_DIR [WORK_DIR]');
+mkdirSync(work, { recursive: true });
 
 const ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
 
