@@ -2,7 +2,6 @@
 // retries with backoff on network errors and 5xx, 429 honoured, a deadline for the whole operation, and
 // errors whose every URL and message passes the redactor.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
 import type { z } from 'zod';
 import { errorMessage } from '../util/errors.js';
 import { HttpError, providerError } from './errors.js';
@@ -52,7 +51,11 @@ class RetryableError extends Error {
   }
 }
 
+/** undici, loaded at the first request (transport.ts). */
+let transport: Promise<typeof import('./transport.js')> | undefined;
+
 async function attempt(req: HttpRequest, options: HttpOptions, signal: AbortSignal): Promise<HttpResponse> {
+  const { request } = await (transport ??= import('./transport.js'));
   const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
   let body = req.body;
   if (req.json !== undefined) {
