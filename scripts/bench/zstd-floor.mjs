@@ -5,26 +5,17 @@
 // flight, 3 in flight, as snapshotter does; each frame written out when done), then decompress those frames (3 in
 // flight); the process is started as the launcher starts `run` (MALLOC_* and --max-semi-space-size=1), timing
 // starts after the tar is read into memory.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measure } from './measure.mjs';
 
 const [tree, work = mkdtempSync(join(tmpdir(), 'zstd-floor-'))] = process.argv.slice(2);
 if (!tree) throw new Error('usage: zstd-floor.mjs TREE_DIR [WORK_DIR]');
 mkdirSync(work, { recursive: true });
 
 const ENV = { ...process.env, MALLOC_MMAP_THRESHOLD_: String(64 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
-
-/** Runs a command; wall and CPU (user + sys of the child) in seconds. */
-function timed(command, args, env = process.env) {
-  const script = 'start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$start $end"';
-  const out = spawnSync('/usr/bin/time', ['-f', '%U %S', 'sh', '-c', script, 'sh', command, ...args], { env, encoding: 'utf8' });
-  if (out.status !== 0) throw new Error(`${command} failed: ${out.stderr}`);
-  const [start, end] = out.stdout.trim().split(' ').map(Number);
-  const [user, sys] = out.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  return { wall: end - start, cpu: user + sys };
-}
 
 const CHILD = `
 import * as zlib from 'node:zlib';
@@ -102,16 +93,16 @@ const c = node('compress', tar);
 rows.push(["Node's zstd -3, 1 MiB frames, 3 in flight", `${mib(c.out)} MiB`, c.wall.toFixed(2), c.cpu.toFixed(2)]);
 const d = node('decompress', `${tar}.frames`);
 rows.push(["Node's zstd, decompress those frames, 3 in flight", `${mib(d.out)} MiB`, d.wall.toFixed(2), d.cpu.toFixed(2)]);
-const single = timed('zstd', ['-q', '-3', '--single-thread', '-c', tar]);
+const single = await measure('zstd', ['-q', '-3', '--single-thread', '-c', tar]);
 rows.push(['zstd -3 --single-thread (CLI)', '', single.wall.toFixed(2), single.cpu.toFixed(2)]);
 execFileSync('zstd', ['-q', '-3', '-T0', '-f', tar, '-o', `${tar}.zst`]);
-const multi = timed('zstd', ['-q', '-3', '-T0', '-c', tar]);
+const multi = await measure('zstd', ['-q', '-3', '-T0', '-c', tar]);
 rows.push(['zstd -3 -T0 (CLI)', `${mib(statSync(`${tar}.zst`).size)} MiB`, multi.wall.toFixed(2), multi.cpu.toFixed(2)]);
-const test = timed('zstd', ['-q', '-t', `${tar}.zst`]);
+const test = await measure('zstd', ['-q', '-t', `${tar}.zst`]);
 rows.push(['zstd -t (CLI)', '', test.wall.toFixed(2), test.cpu.toFixed(2)]);
-const sha = timed(process.execPath, ['-e', SHA, `${tar}.zst`]);
+const sha = await measure(process.execPath, ['-e', SHA, `${tar}.zst`]);
 rows.push(["sha256 of the .zst in Node, 1 MiB reads (with Node's start-up)", '', sha.wall.toFixed(2), sha.cpu.toFixed(2)]);
-const startup = timed(process.execPath, ['-e', '0']);
+const startup = await measure(process.execPath, ['-e', '0']);
 rows.push(['node -e 0 (start-up alone)', '', startup.wall.toFixed(2), startup.cpu.toFixed(2)]);
 
 console.log(`\n| step | output | wall s | cpu s |\n|---|---:|---:|---:|`);

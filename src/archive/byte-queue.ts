@@ -36,7 +36,7 @@ export class ByteQueue {
    * Consumes the first `bytes` queued bytes; the caller checks that that many are queued. Chunks used up are added
    * to `used` (when given); bytes that span chunks are copied into `join()`'s buffer when it is large enough.
    */
-  take(bytes: number, used?: Buffer[], join?: () => Buffer | undefined): Buffer {
+  take(bytes: number, used?: Buffer[], join?: () => Buffer): Buffer {
     const first = this.chunks[0]!;
     let out: Buffer;
     if (first.length >= bytes) {
@@ -45,7 +45,7 @@ export class ByteQueue {
       else this.chunks[0] = first.subarray(bytes);
     } else {
       const reused = join?.();
-      out = reused && reused.length >= bytes ? reused.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
+      out = reused !== undefined && reused.length >= bytes ? reused.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
       let filled = 0;
       while (filled < bytes) {
         const chunk = this.chunks[0]!;

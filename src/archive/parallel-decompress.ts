@@ -117,7 +117,13 @@ export abstract class ParallelDecompress extends Transform {
       const offset = this.offset + probe.skip;
       this.offset = offset + probe.length;
       const buffers = this.buffers;
-      const join = buffers && ((): Buffer => used[used.push(buffers.take()) - 1]!);
+      const join =
+        buffers &&
+        ((): Buffer => {
+          const joined = buffers.take();
+          used.push(joined); // given back with the chunks once this unit is out
+          return joined;
+        });
       const unit = this.queue.take(probe.length, used, join);
       const job = this.decompressUnit(unit).catch((error: Error) => {
         throw new Error(`${this.words.unit} at byte ${offset}: ${error.message}`, { cause: error });

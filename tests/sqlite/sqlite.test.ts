@@ -135,7 +135,7 @@ describe.runIf(run)('target sqlite (real sqlite3)', () => {
 
   it("encrypted: with no RAM-backed folder that has room, says so and writes nothing; removes a crashed run's copy", async () => {
     const dir = tmpDir();
-    const onDisk = await ramRoot('app', join(dir, 'absent.db'), [dir]);
+    const onDisk = await ramRoot(join(dir, 'absent.db'), [dir]);
     expect(onDisk).toEqual({ problem: expect.stringContaining(`${dir} is not in RAM`) as unknown });
     expect((onDisk as { problem: string }).problem).toContain('back this database up unencrypted');
     expect(readdirSync(dir)).toEqual([]);

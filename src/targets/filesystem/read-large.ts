@@ -5,8 +5,10 @@ import type { BufferRecycler } from '../../archive/recycler.js';
 import { displayName } from '../../util/byte-names.js';
 import type { PackOptions, PackRun } from './pack.js';
 import { padding } from './tar-entry.js';
+import { STAGE_SIZE } from './tar-stage.js';
 
-export const READ_SIZE = 1024 * 1024;
+/** Reads fill the same recycled buffers as the stage (tar-stage.ts), so they are the same size. */
+export const READ_SIZE = STAGE_SIZE;
 
 /** A regular file already opened; `path` is a byte string (for messages). */
 export interface LargeFile {

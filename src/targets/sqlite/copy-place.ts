@@ -42,11 +42,7 @@ async function sweep(root: string, target: string): Promise<void> {
 }
 
 /** The first RAM-backed folder with room for a copy of `database`, or why none would do. */
-export async function ramRoot(
-  target: string,
-  database: string,
-  candidates = ramCandidates(),
-): Promise<{ root: string } | { problem: string }> {
+export async function ramRoot(database: string, candidates = ramCandidates()): Promise<{ root: string } | { problem: string }> {
   const needed = (await sizeOf(database)) + (await sizeOf(`${database}-wal`)) + SPARE_BYTES;
   const refusals: string[] = [];
   for (const root of candidates) {
@@ -71,7 +67,7 @@ export async function ramRoot(
 /** A private folder in RAM for the copy of `database` (a crashed run's folder of this target is removed first). */
 export async function ramCopyPlace(target: string, database: string, candidates = ramCandidates()): Promise<CopyPlace> {
   for (const root of candidates) await sweep(root, target);
-  const found = await ramRoot(target, database, candidates);
+  const found = await ramRoot(database, candidates);
   if ('problem' in found) throw new Error(found.problem);
   const dir = join(found.root, tempName(`${target}.db`));
   await mkdir(dir, { mode: 0o700 });

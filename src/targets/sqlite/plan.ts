@@ -19,7 +19,7 @@ export async function planSqlite(ctx: PlanContext, config: SqliteTarget): Promis
   if (!(await findProgram(config.sqlite3_command, ctx.env))) problems.push(`${config.sqlite3_command} was not found on PATH`);
   let copy = join(ctx.targetDir, `.${ctx.target}.db<temporary>`);
   if (config.encryption) {
-    const found = await ramRoot(ctx.target, config.path);
+    const found = await ramRoot(config.path);
     if ('problem' in found) problems.push(found.problem);
     else copy = join(found.root, `.${ctx.target}.db<temporary>`, 'copy.db');
   }
